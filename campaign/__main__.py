@@ -1,0 +1,3 @@
+from campaign.cli.main import main
+
+main()

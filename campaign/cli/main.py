@@ -1,0 +1,35 @@
+"""The ``campaign`` command: one thin edge over the services."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from campaign.cli import db as db_cli
+from campaign.cli import demo as demo_cli
+from campaign.errors import CampaignError
+
+app = typer.Typer(
+    name="campaign",
+    help="Campaign asset and distribution scheduler: renditions for every channel, "
+    "rollout plans, exactly-once publishing and the placement log.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(db_cli.app, name="db")
+app.command("demo")(demo_cli.demo)
+
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def main() -> None:
+    """Run the CLI, turning any user-caused error into one line and an exit code."""
+    try:
+        app()
+    except CampaignError as exc:
+        _err.print(f"error: {exc}", markup=False)
+        sys.exit(exc.exit_code)
