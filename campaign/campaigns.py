@@ -39,7 +39,11 @@ def ensure_campaign_in(
     session.add(created)
     session.flush()
     eventlog.append(
-        session, at=now, actor=actor, action="campaign-created", campaign_id=created.id,
+        session,
+        at=now,
+        actor=actor,
+        action="campaign-created",
+        campaign_id=created.id,
         details={"slug": slug, "name": name, "timezone": timezone},
     )
     return created, True

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from campaign.errors import ConfigError
 
-DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused outside development
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
 
 
 class Settings(BaseSettings):
@@ -60,12 +60,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_outside_development(self) -> Settings:
-        if self.environment == "production":
-            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
-                raise ValueError(
-                    "CAMPAIGN_SECRET_KEY must be set to a random string of 32+ characters "
-                    "in production"
-                )
+        weak = self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
+        if self.environment == "production" and weak:
+            raise ValueError(
+                "CAMPAIGN_SECRET_KEY must be set to a random string of 32+ characters "
+                "in production"
+            )
         return self
 
     @property
@@ -105,5 +105,5 @@ def load_settings(**overrides: object) -> Settings:
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Return the process-wide settings (cached; tests clear it with ``get_settings.cache_clear``)."""
+    """Return the process-wide settings (cached; tests call ``get_settings.cache_clear``)."""
     return load_settings()

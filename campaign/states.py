@@ -98,9 +98,7 @@ def is_allowed(kind: PlacementKind, current: PlacementState, target: PlacementSt
     return kind in TRANSITIONS.get((current, target), frozenset())
 
 
-def check_transition(
-    kind: PlacementKind, current: PlacementState, target: PlacementState
-) -> None:
+def check_transition(kind: PlacementKind, current: PlacementState, target: PlacementState) -> None:
     """Raise ``InvalidTransition`` unless the change is allowed."""
     if not is_allowed(kind, current, target):
         raise InvalidTransition(
