@@ -63,8 +63,7 @@ class Settings(BaseSettings):
         weak = self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
         if self.environment == "production" and weak:
             raise ValueError(
-                "CAMPAIGN_SECRET_KEY must be set to a random string of 32+ characters "
-                "in production"
+                "CAMPAIGN_SECRET_KEY must be set to a random string of 32+ characters in production"
             )
         return self
 

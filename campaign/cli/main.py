@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from campaign.cli import assets as assets_cli
 from campaign.cli import db as db_cli
 from campaign.cli import demo as demo_cli
 from campaign.errors import CampaignError
@@ -22,6 +23,8 @@ app = typer.Typer(
 )
 app.add_typer(db_cli.app, name="db")
 app.command("demo")(demo_cli.demo)
+app.command("formats")(assets_cli.formats)
+app.command("render")(assets_cli.render)
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 

@@ -1,0 +1,248 @@
+"""Rendering real images the tests make: upright, right colours, right sizes, right files."""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+
+import pypdf
+import pytest
+from PIL import Image, ImageCms
+
+from assets.formats import ChannelFormat, Group, load_registry
+from assets.render import render_format, render_set
+from assets.render.intake import open_master, probe
+from campaign.errors import ImageRejected
+from tests import images
+
+MAX = 150_000_000
+SQUARE_PNG = ChannelFormat(
+    id="test-card",
+    name="t",
+    group=Group.SOCIAL,
+    size_px=(400, 200),
+    file_format="PNG",
+    source="test",
+)
+
+
+def _px(data: bytes, xy: tuple[int, int]) -> tuple[int, ...]:
+    return Image.open(io.BytesIO(data)).convert("RGB").getpixel(xy)  # type: ignore[return-value]
+
+
+def _close(a: tuple[int, ...], b: tuple[int, ...], tol: int = 40) -> bool:
+    return all(abs(x - y) <= tol for x, y in zip(a, b, strict=True))
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_renders_upright(tmp_path: Path, orientation: int) -> None:
+    path = images.oriented_jpeg(tmp_path / f"o{orientation}.jpg", orientation, images.quadrants())
+    master = open_master(path, max_pixels=MAX)
+    assert master.size == (400, 200)
+    out = render_format(master, SQUARE_PNG).data
+    assert _close(_px(out, (50, 50)), images.RED)
+    assert _close(_px(out, (350, 50)), images.BLUE)
+    assert _close(_px(out, (50, 150)), images.YELLOW)
+    assert _close(_px(out, (350, 150)), images.WHITE)
+
+
+def test_probe_reports_the_upright_size_without_decoding(tmp_path: Path) -> None:
+    path = images.oriented_jpeg(tmp_path / "o6.jpg", 6, images.quadrants())
+    info = probe(path, max_pixels=MAX)
+    assert (info.kind, info.width, info.height) == ("JPEG", 400, 200)
+
+
+@pytest.mark.parametrize("with_profile", [True, False])
+def test_cmyk_master_renders_in_the_right_colours(tmp_path: Path, with_profile: bool) -> None:
+    im = Image.new("CMYK", (300, 300), (0, 0, 0, 0))  # paper white
+    im.paste((0, 255, 255, 0), (0, 0, 150, 300))  # process red (M+Y) on the left
+    kwargs = {}
+    if with_profile:
+        from assets.render.colour import profile_bytes
+
+        kwargs["icc_profile"] = profile_bytes("campaign-fogra39l-coated")
+    path = tmp_path / "cmyk.jpg"
+    im.save(path, "JPEG", quality=95, **kwargs)
+    master = open_master(path, max_pixels=MAX)
+    assert master.image.mode == "CMYK"
+    fmt = load_registry().get("instagram-square")
+    out = render_format(master, fmt)
+    red, white = _px(out.data, (100, 540)), _px(out.data, (980, 540))
+    assert red[0] > 190 and red[1] < 90 and red[2] < 90, red
+    assert min(white) > 225, white
+    assert out.mode == "RGB"
+
+
+def test_rgb_output_embeds_srgb_and_no_exif(tmp_path: Path) -> None:
+    path = images.oriented_jpeg(tmp_path / "o3.jpg", 3, images.quadrants((1600, 900)))
+    out = render_format(open_master(path, max_pixels=MAX), load_registry().get("x-landscape"))
+    with Image.open(io.BytesIO(out.data)) as im:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(im.info["icc_profile"]))
+        assert "sRGB" in ImageCms.getProfileDescription(profile)
+        assert not im.getexif()
+
+
+def test_16_bit_grey_is_scaled_not_clipped(tmp_path: Path) -> None:
+    row = struct.pack("<100H", *[32768] * 100) + struct.pack("<100H", *[65535] * 100)
+    im = Image.frombytes("I;16", (200, 100), row * 100)  # mid grey | white, 16 bits
+    path = tmp_path / "grey16.png"
+    im.save(path)
+    assert Image.open(path).mode.startswith("I")
+    out = render_format(open_master(path, max_pixels=MAX), SQUARE_PNG).data
+    assert _close(_px(out, (100, 100)), (128, 128, 128), tol=6)
+    assert _close(_px(out, (300, 100)), (255, 255, 255), tol=3)
+
+
+def test_16_bit_rgb_renders(tmp_path: Path) -> None:
+    path = images.png16_rgb(tmp_path / "rgb16.png", (200, 40, 120), size=(400, 200))
+    out = render_format(open_master(path, max_pixels=MAX), SQUARE_PNG).data
+    assert _close(_px(out, (200, 100)), (200, 40, 120), tol=6)
+
+
+def test_palette_with_transparency_is_flattened_on_white(tmp_path: Path) -> None:
+    im = Image.new("P", (400, 200), 0)
+    im.putpalette([0, 0, 0, 200, 20, 20] + [0] * 762)
+    im.paste(1, (0, 0, 200, 200))  # opaque red on the left; index 0 transparent on the right
+    path = tmp_path / "pal.png"
+    im.save(path, transparency=0)
+    out = render_format(open_master(path, max_pixels=MAX), SQUARE_PNG).data
+    assert _close(_px(out, (100, 100)), (200, 20, 20), tol=10)
+    assert _close(_px(out, (300, 100)), (255, 255, 255), tol=3)
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _truncated_jpeg(tmp_path: Path) -> Path:
+    full = images.master_jpeg(tmp_path / "full.jpg", (800, 600))
+    return _write(tmp_path, "truncated.jpg", full.read_bytes()[: full.stat().st_size // 2])
+
+
+BAD_FILES = {
+    "bomb": (lambda t: images.png_bomb(t / "bomb.png"), "over the 150 MP limit"),
+    "truncated": (_truncated_jpeg, "truncated or corrupt JPEG"),
+    "empty": (lambda t: _write(t, "empty.jpg", b""), "the file is empty"),
+    "text named .jpg": (
+        lambda t: _write(t, "notes.jpg", b"Meeting notes\nnot a picture\n"),
+        "not an image",
+    ),
+    "svg": (
+        lambda t: _write(t, "logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>'),
+        "SVG is not accepted",
+    ),
+    "gif": (lambda t: _write(t, "anim.gif", b"GIF89a" + b"\x00" * 20), "GIF files are not"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_masters_are_refused_with_a_clear_message(tmp_path: Path, case: str) -> None:
+    make, message = BAD_FILES[case]
+    path = make(tmp_path)
+    with pytest.raises(ImageRejected) as err:
+        open_master(path, max_pixels=MAX)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_pixel_limit_is_configurable(tmp_path: Path) -> None:
+    path = images.master_jpeg(tmp_path / "m.jpg", (2000, 1000))
+    with pytest.raises(ImageRejected, match="over the 1 MP limit"):
+        open_master(path, max_pixels=1_000_000)
+
+
+def test_pdf_master_is_rasterised_for_the_largest_format(tmp_path: Path) -> None:
+    src = Image.new("RGB", (600, 300), images.BLUE)
+    src.paste(images.RED, (0, 0, 300, 300))
+    path = tmp_path / "artwork.pdf"
+    src.save(path, "PDF", resolution=72.0)  # a 600 x 300 pt page
+    master = open_master(path, max_pixels=MAX, targets=[(3000, 1500)])
+    assert master.size == (3000, 1500)
+    out = render_format(master, load_registry().get("x-landscape")).data
+    assert _close(_px(out, (300, 450)), images.RED, tol=30)
+
+
+@pytest.fixture(scope="module")
+def all_renditions(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    path = images.master_jpeg(tmp_path_factory.mktemp("m") / "m.jpg", (3000, 2000), dot=(0.8, 0.3))
+    master = open_master(path, max_pixels=MAX)
+    return render_set(master, list(load_registry()), focal=(0.8, 0.3))
+
+
+def test_every_rendition_has_its_exact_pixel_size(all_renditions) -> None:  # type: ignore[no-untyped-def]
+    for r in all_renditions:
+        assert r.size == r.fmt.size, r.fmt.id
+        if r.extension != "pdf":
+            with Image.open(io.BytesIO(r.data)) as im:
+                assert im.size == r.fmt.size, r.fmt.id
+
+
+def test_the_focal_point_is_in_every_frame(all_renditions) -> None:  # type: ignore[no-untyped-def]
+    from assets.render.pipeline import plan_for
+
+    for r in all_renditions:
+        if r.extension == "pdf":
+            continue
+        p = plan_for(r.fmt, (3000, 2000), (0.8, 0.3), None).map_relative(0.8, 0.3)
+        assert _close(_px(r.data, (int(p.x), int(p.y))), images.RED, tol=60), r.fmt.id
+
+
+def test_print_pdfs_have_page_boxes_and_are_cmyk(all_renditions) -> None:  # type: ignore[no-untyped-def]
+    pt_per_mm = 72 / 25.4
+    pdfs = [r for r in all_renditions if r.extension == "pdf"]
+    assert len(pdfs) >= 8
+    for r in pdfs:
+        page = pypdf.PdfReader(io.BytesIO(r.data)).pages[0]
+        w_mm, h_mm = r.fmt.supplied_mm
+        assert float(page.mediabox.width) == pytest.approx(w_mm * pt_per_mm, abs=0.5), r.fmt.id
+        assert float(page.mediabox.height) == pytest.approx(h_mm * pt_per_mm, abs=0.5)
+        bleed = r.fmt.bleed_mm * r.fmt.scale * pt_per_mm
+        assert float(page.trimbox.left) == pytest.approx(bleed, abs=0.5)
+        assert float(page.trimbox.width) == pytest.approx(
+            r.fmt.trim_mm[0] * r.fmt.scale * pt_per_mm, abs=0.5
+        )
+        assert float(page.bleedbox.width) == pytest.approx(float(page.mediabox.width), abs=0.5)
+        (xobj,) = page["/Resources"]["/XObject"].values()
+        image = xobj.get_object()
+        cs = image["/ColorSpace"]
+        assert cs[0] == "/ICCBased" and cs[1].get_object()["/N"] == 4, r.fmt.id
+        assert (image["/Width"], image["/Height"]) == r.fmt.size
+
+
+def test_preflight_flags_upscaled_print(all_renditions) -> None:  # type: ignore[no-untyped-def]
+    by_id = {r.fmt.id: r for r in all_renditions}
+    six = by_id["bus-stop-6-sheet"].preflight
+    assert six.status == "fail"
+    assert any("upscaled" in m and "minimum" in m for m in six.messages)
+    assert by_id["x-landscape"].preflight.status == "ok"
+
+
+def test_screen_files_fit_their_byte_limit(tmp_path: Path) -> None:
+    noisy = Image.effect_noise((2000, 2000), 120).convert("RGB")
+    path = tmp_path / "noise.png"
+    noisy.save(path)
+    fmt = ChannelFormat(
+        id="tight",
+        name="t",
+        group=Group.SOCIAL,
+        size_px=(1080, 1080),
+        max_bytes=250_000,
+        source="test",
+    )
+    out = render_format(open_master(path, max_pixels=MAX), fmt)
+    assert len(out.data) <= 250_000
+    assert out.preflight.status == "ok"
+
+
+def test_focal_outside_safe_area_and_cut_keep_region_are_reported(tmp_path: Path) -> None:
+    path = images.master_jpeg(tmp_path / "m.jpg", (3000, 2000))
+    master = open_master(path, max_pixels=MAX)
+    story = load_registry().get("instagram-story")  # safe area excludes 250 px top and bottom
+    out = render_format(master, story, focal=(0.5, 0.02), keep=(0.0, 0.0, 1.0, 1.0))
+    joined = " ".join(out.preflight.messages)
+    assert "focal point falls outside the safe area" in joined
+    assert "keep-region is cut off" in joined
+    assert out.preflight.status == "fail"
