@@ -33,6 +33,18 @@ class App:
 
         return load_registry(self.settings.formats_file)
 
+    @cached_property
+    def celery(self):  # type: ignore[no-untyped-def]
+        from workers.celery_app import make_celery
+
+        return make_celery(self.settings)
+
+    @cached_property
+    def dispatcher(self):  # type: ignore[no-untyped-def]
+        from workers.dispatch import CeleryDispatcher
+
+        return CeleryDispatcher(self.celery)
+
 
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> App:
     """Return the application object every edge (CLI, web, worker, scheduler) starts from."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +86,27 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-@lru_cache(maxsize=8)
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
     """Return the shared engine for a URL (one pool per process)."""
-    return make_engine(url)
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            _ENGINES[url] = make_engine(url)
+        return _ENGINES[url]
+
+
+def reset_pools_after_fork() -> None:
+    """Drop pooled connections inherited from a parent process without closing them.
+
+    A forked worker child must never talk over its parent's socket: the two
+    would interleave on one PostgreSQL session (SQLAlchemy's advice for fork).
+    """
+    with _ENGINES_LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose(close=False)
 
 
 class Database:

@@ -24,7 +24,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_URL = normalise_url(
     os.environ.get("CAMPAIGN_TEST_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
 )
-REDIS_URL = os.environ.get("CAMPAIGN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Database 15 by default: tests flush it, so keep it apart from anything else on the server.
+REDIS_URL = os.environ.get("CAMPAIGN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 _unavailable: dict[str, str] = {}
 
@@ -122,10 +123,43 @@ def db(db_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def redis_url() -> str:
+    """The test Redis database, emptied for this test."""
     reason = _check_redis()
     if reason:
         service_missing(f"Redis at {REDIS_URL}", reason)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
     return REDIS_URL
+
+
+@pytest.fixture
+def s3_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """An S3-compatible server (moto's server mode) over HTTP on 127.0.0.1, with a bucket."""
+    import socket
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    # moto keeps its state per process, across servers: a fresh bucket keeps tests apart.
+    bucket = f"campaign-test-{uuid.uuid4().hex[:10]}"
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=bucket)
+    try:
+        yield f"s3://{bucket}/assets?endpoint_url={endpoint}"
+    finally:
+        server.stop()
 
 
 @pytest.fixture

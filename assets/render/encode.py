@@ -29,7 +29,10 @@ def _save(
     if dpi:
         kwargs["dpi"] = (dpi, dpi)
     if fmt == "JPEG":
-        kwargs |= {"quality": quality or 90, "optimize": True, "progressive": False}
+        # Huffman optimisation keeps every DCT coefficient in memory (600 MB for a 76 MP
+        # CMYK poster) for a few per cent of bytes: worth it only on screen-sized files.
+        small = image.width * image.height <= 8_000_000
+        kwargs |= {"quality": quality or 90, "optimize": small, "progressive": False}
         if image.mode == "RGB":
             kwargs["subsampling"] = "4:2:0" if (quality or 90) < 90 else "4:4:4"
     elif fmt == "WEBP":

@@ -125,7 +125,9 @@ def open_master(
                 im.draft(im.mode, _draft_size(info, targets))
             im.load()
             icc = im.info.get("icc_profile") or None
-            upright = ImageOps.exif_transpose(im)
+            # In place: no second copy of a 100+ MP master when there is nothing to rotate.
+            ImageOps.exif_transpose(im, in_place=True)
+            upright = im
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise ImageRejected(f"{path.name}: truncated or corrupt {info.kind} ({exc})") from None
     image, icc = _normalise(upright, icc, background)

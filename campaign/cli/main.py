@@ -7,9 +7,12 @@ import sys
 import typer
 from rich.console import Console
 
+from campaign.cli import artwork as artwork_cli
 from campaign.cli import assets as assets_cli
+from campaign.cli import campaigns as campaigns_cli
 from campaign.cli import db as db_cli
 from campaign.cli import demo as demo_cli
+from campaign.cli import worker as worker_cli
 from campaign.errors import CampaignError
 
 app = typer.Typer(
@@ -22,6 +25,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(db_cli.app, name="db")
+app.add_typer(campaigns_cli.app, name="campaigns")
+app.add_typer(artwork_cli.app, name="artwork")
+app.command("worker")(worker_cli.worker)
 app.command("demo")(demo_cli.demo)
 app.command("formats")(assets_cli.formats)
 app.command("render")(assets_cli.render)

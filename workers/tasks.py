@@ -1,0 +1,52 @@
+"""Celery tasks: ids in, re-read the rows, call one service, safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from celery import shared_task
+from sqlalchemy.exc import OperationalError
+
+from campaign.bootstrap import App, bootstrap
+from campaign.errors import CampaignError
+
+log = logging.getLogger("campaign.worker")
+
+
+@lru_cache(maxsize=1)
+def worker_app() -> App:
+    """Return this worker process's wired application (one per process)."""
+    return bootstrap()
+
+
+@shared_task(
+    name="campaign.render",
+    autoretry_for=(OperationalError, ConnectionError, TimeoutError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+)
+def render(version_id: int, format_id: str) -> None:
+    """Make one rendition of a version (nothing to do if it exists)."""
+    from assets.renditions import ensure_rendition
+
+    app = worker_app()
+    try:
+        row, made = ensure_rendition(
+            app.db,
+            app.storage,
+            app.formats,
+            version_id=version_id,
+            format_id=format_id,
+            max_pixels=app.settings.max_image_pixels,
+            now=app.clock.now(),
+        )
+    except CampaignError as exc:
+        # A user-caused problem (deleted version, unknown format): retrying cannot help.
+        log.warning("render %s/%s refused: %s", version_id, format_id, exc)
+        return
+    log.info(
+        "render %s/%s %s (%s)", version_id, format_id, "made" if made else "cached", row.status
+    )
