@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from assets.render.intake import probe
@@ -68,63 +67,114 @@ def add_master(
     The file is checked (type, pixel count) before anything is stored, so a
     refused file leaves neither a blob nor a row behind.
     """
-    _check_point(focal, keep)
+    master = store_master(storage, path, max_pixels=max_pixels)
+    with db.session() as session:
+        campaign = get_by_slug(session, campaign_slug)
+        added = add_version_in(
+            session,
+            campaign_id=campaign.id,
+            master=master,
+            title=title,  # type: ignore[arg-type]
+            key=key or slugify(title),
+            label=label,
+            focal=focal,
+            keep=keep,
+            actor=actor,
+            now=now,
+        )
+        session.commit()
+        return added
+
+
+@dataclass(frozen=True)
+class StoredMaster:
+    sha256: str
+    kind: str
+    width: int
+    height: int
+
+
+def store_master(
+    storage: Storage, path: Path, *, max_pixels: int, dry_run: bool = False
+) -> StoredMaster:
+    """Check a master file and put it in storage under its hash (once)."""
     info = probe(path, max_pixels=max_pixels)
     sha = sha256_file(path)
     blob = master_key(sha, info.kind)
-    with db.session() as session:
-        campaign = get_by_slug(session, campaign_slug)
-        art_key = key or slugify(title)
-        artwork = session.exec(
-            select(Artwork).where(Artwork.campaign_id == campaign.id, Artwork.key == art_key)
-        ).first()
-        if artwork is None:
-            artwork = Artwork(
-                campaign_id=campaign.id,
-                key=art_key,
-                title=title,  # type: ignore[arg-type]
-                created_at=now,
-            )
-            session.add(artwork)
-            session.flush()
-        latest = _latest(session, artwork.id)  # type: ignore[arg-type]
-        if latest is not None and latest.master_sha256 == sha:
-            return Added(latest, artwork, False, 0)
-        if not storage.exists(blob):
-            storage.put_file(blob, path)
-        version = ArtworkVersion(
-            artwork_id=artwork.id,
-            number=(latest.number + 1) if latest else 1,  # type: ignore[arg-type]
-            label=label,
-            master_sha256=sha,
-            master_format=info.kind,
-            width=info.width,
-            height=info.height,
-            focal_x=focal[0],
-            focal_y=focal[1],
-            keep_region=list(keep) if keep else None,
-            created_at=now,
-        )
-        session.add(version)
+    if not dry_run and not storage.exists(blob):
+        storage.put_file(blob, path)
+    return StoredMaster(sha, info.kind, info.width, info.height)
+
+
+def add_version_in(
+    session: Session,
+    *,
+    campaign_id: int,
+    master: StoredMaster,
+    title: str,
+    key: str,
+    label: str = "",
+    focal: tuple[float, float] = (0.5, 0.5),
+    keep: tuple[float, float, float, float] | None = None,
+    actor: str,
+    now: datetime,
+) -> Added:
+    """Record a stored master as an artwork's version, inside the caller's transaction.
+
+    Bytes the artwork already has (any version) are not added again; a new
+    version withdraws the approval of the one it replaces.
+    """
+    _check_point(focal, keep)
+    artwork = session.exec(
+        select(Artwork).where(Artwork.campaign_id == campaign_id, Artwork.key == key)
+    ).first()
+    if artwork is None:
+        artwork = Artwork(campaign_id=campaign_id, key=key, title=title, created_at=now)
+        session.add(artwork)
         session.flush()
-        eventlog.append(
-            session,
-            at=now,
-            actor=actor,
-            action="artwork-uploaded",
-            campaign_id=campaign.id,
-            details={
-                "artwork": art_key,
-                "version": version.number,
-                "sha256": sha,
-                "format": info.kind,
-                "width": info.width,
-                "height": info.height,
-            },
+    elif artwork.title != title:
+        artwork.title = title
+        session.add(artwork)
+    same = session.exec(
+        select(ArtworkVersion).where(
+            ArtworkVersion.artwork_id == artwork.id, ArtworkVersion.master_sha256 == master.sha256
         )
-        withdrawn = _withdraw_approvals(session, latest, version, actor=actor, now=now)
-        session.commit()
-        return Added(version, artwork, True, withdrawn)
+    ).first()
+    if same is not None:
+        return Added(same, artwork, False, 0)
+    latest = _latest(session, artwork.id)  # type: ignore[arg-type]
+    version = ArtworkVersion(
+        artwork_id=artwork.id,
+        number=(latest.number + 1) if latest else 1,  # type: ignore[arg-type]
+        label=label,
+        master_sha256=master.sha256,
+        master_format=master.kind,
+        width=master.width,
+        height=master.height,
+        focal_x=focal[0],
+        focal_y=focal[1],
+        keep_region=list(keep) if keep else None,
+        created_at=now,
+    )
+    session.add(version)
+    session.flush()
+    eventlog.append(
+        session,
+        at=now,
+        actor=actor,
+        action="artwork-uploaded",
+        campaign_id=campaign_id,
+        details={
+            "artwork": key,
+            "version": version.number,
+            "sha256": master.sha256,
+            "format": master.kind,
+            "width": master.width,
+            "height": master.height,
+        },
+    )
+    withdrawn = _withdraw_approvals(session, latest, version, actor=actor, now=now)
+    return Added(version, artwork, True, withdrawn)
 
 
 def _latest(session: Session, artwork_id: int) -> ArtworkVersion | None:
@@ -203,10 +253,3 @@ def set_focal(
         )
         session.commit()
         return version
-
-
-def version_count(db: Database, artwork_id: int) -> int:
-    with db.session() as session:
-        return session.exec(
-            select(func.count()).where(ArtworkVersion.artwork_id == artwork_id)
-        ).one()

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from campaign.clock import Clock, SystemClock
 from campaign.db import Database, check_connection
+from campaign.errors import DatabaseUnavailable
 from campaign.settings import Settings, get_settings
 
 
@@ -19,7 +20,24 @@ class App:
     def db(self) -> Database:
         database = Database.from_url(self.settings.effective_database_url)
         check_connection(database.engine)
+        self._check_schema(database)
         return database
+
+    def _check_schema(self, database: Database) -> None:
+        from campaign import migrate
+
+        current = migrate.current_revision(database.engine)
+        head = migrate.head_revision(database.engine)
+        if current == head:
+            return
+        if not self.settings.database_url:
+            # The embedded single-user database keeps itself up to date.
+            migrate.upgrade(database.engine)
+            return
+        raise DatabaseUnavailable(
+            f"the database schema is at {current or 'nothing'}, this version needs {head}: "
+            "run `campaign db upgrade`"
+        )
 
     @cached_property
     def storage(self):  # type: ignore[no-untyped-def]

@@ -165,3 +165,19 @@ class PlacementEvent(SQLModel, table=True):
     # Both unique: the database itself refuses a fork of the chain.
     prev_hash: str = Field(max_length=64, unique=True)
     hash: str = Field(max_length=64, unique=True)
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Who may dispatch: one row per lease name, held until ``expires_at``.
+
+    Only a throttle against duplicate work: correctness comes from the conditional
+    claim on each placement, so a leader that lost its lease without knowing it
+    still cannot dispatch a placement twice.
+    """
+
+    __tablename__ = "scheduler_lease"
+
+    name: str = Field(primary_key=True, max_length=40)
+    holder: str = Field(max_length=200)
+    expires_at: datetime = _instant()
+    acquired_at: datetime = _instant()

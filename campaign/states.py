@@ -50,6 +50,8 @@ BOTH = SOCIAL | PRINT
 TRANSITIONS: dict[tuple[PlacementState, PlacementState], frozenset[PlacementKind]] = {
     (S.PLANNED, S.APPROVED): BOTH,
     (S.PLANNED, S.CANCELLED): BOTH,
+    # Due and still not approved: nothing goes out unapproved.
+    (S.PLANNED, S.MISSED): BOTH,
     # A new master version withdraws the approval.
     (S.APPROVED, S.PLANNED): BOTH,
     (S.APPROVED, S.QUEUED): BOTH,
@@ -75,6 +77,8 @@ TRANSITIONS: dict[tuple[PlacementState, PlacementState], frozenset[PlacementKind
     (S.FAILED, S.CANCELLED): BOTH,
     (S.MISSED, S.QUEUED): BOTH,
     (S.MISSED, S.CANCELLED): BOTH,
+    # Put back into the plan after being removed from it.
+    (S.CANCELLED, S.PLANNED): BOTH,
     (S.DELIVERED, S.LIVE): PRINT,
     (S.DELIVERED, S.POSTED): PRINT,
     (S.DELIVERED, S.CANCELLED): PRINT,
@@ -88,7 +92,7 @@ GONE_OUT = frozenset(
     {S.PUBLISHING, S.PUBLISHED, S.UNKNOWN, S.DELIVERED, S.LIVE, S.POSTED, S.COMPLETED}
 )
 # States with nothing left to do.
-FINAL = frozenset({S.PUBLISHED, S.COMPLETED, S.CANCELLED})
+FINAL = frozenset({S.PUBLISHED, S.COMPLETED})
 # States a human must look at.
 NEEDS_ATTENTION = frozenset({S.FAILED, S.MISSED, S.UNKNOWN})
 

@@ -27,8 +27,8 @@ def _upgrade_down_up(url: str, tmp_path: Path) -> None:
     env = {"CAMPAIGN_DATABASE_URL": url}
     up = run_cli("db", "upgrade", env=env, cwd=tmp_path)
     assert up.returncode == 0, up.stderr
-    assert "at revision 0001" in up.stdout
-    assert "0001: up to date" in run_cli("db", "current", env=env, cwd=tmp_path).stdout
+    assert "at revision 0002" in up.stdout
+    assert "0002: up to date" in run_cli("db", "current", env=env, cwd=tmp_path).stdout
     down = run_cli("db", "downgrade", "base", env=env, cwd=tmp_path)
     assert down.returncode == 0, down.stderr
     assert "base" in run_cli("db", "current", env=env, cwd=tmp_path).stdout

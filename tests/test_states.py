@@ -21,6 +21,7 @@ S, K = PlacementState, PlacementKind
 # The expected life of each kind, written out independently of the module's table.
 EXPECTED_SOCIAL = {
     (S.PLANNED, S.APPROVED),
+    (S.PLANNED, S.MISSED),
     (S.PLANNED, S.CANCELLED),
     (S.APPROVED, S.PLANNED),
     (S.APPROVED, S.QUEUED),
@@ -41,9 +42,11 @@ EXPECTED_SOCIAL = {
     (S.FAILED, S.CANCELLED),
     (S.MISSED, S.QUEUED),
     (S.MISSED, S.CANCELLED),
+    (S.CANCELLED, S.PLANNED),
 }
 EXPECTED_PRINT = {
     (S.PLANNED, S.APPROVED),
+    (S.PLANNED, S.MISSED),
     (S.PLANNED, S.CANCELLED),
     (S.APPROVED, S.PLANNED),
     (S.APPROVED, S.QUEUED),
@@ -60,6 +63,7 @@ EXPECTED_PRINT = {
     (S.FAILED, S.CANCELLED),
     (S.MISSED, S.QUEUED),
     (S.MISSED, S.CANCELLED),
+    (S.CANCELLED, S.PLANNED),
     (S.DELIVERED, S.LIVE),
     (S.DELIVERED, S.POSTED),
     (S.DELIVERED, S.CANCELLED),
@@ -92,8 +96,9 @@ def test_table_has_no_entry_beyond_the_expected_lives() -> None:
 
 def test_final_states_lead_nowhere() -> None:
     for kind in K:
-        for final in (S.PUBLISHED, S.COMPLETED, S.CANCELLED):
+        for final in (S.PUBLISHED, S.COMPLETED):
             assert next_states(kind, final) == []
+        assert next_states(kind, S.CANCELLED) == [S.PLANNED]
 
 
 def test_a_post_cannot_be_delivered_and_a_poster_cannot_be_published() -> None:

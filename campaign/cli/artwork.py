@@ -108,3 +108,16 @@ def status(
     for r in st.renditions:
         reason = f"  {r.messages[0]}" if r.messages else ""
         typer.echo(f"  {r.status:>4} {r.format_id} {r.width}x{r.height} {r.bytes:,} bytes{reason}")
+
+
+@app.command("approve")
+def approve(
+    version_id: int = typer.Argument(..., help="Artwork version id."),
+    by: str = typer.Option(..., "--by", help="Who approves (name or e-mail), for the log."),
+) -> None:
+    """Approve an artwork version: its placements may go out."""
+    from campaign.approvals import approve_version
+
+    app_ = bootstrap()
+    count = approve_version(app_.db, version_id=version_id, actor=by, now=app_.clock.now())
+    typer.echo(f"approved version {version_id}: {count} placement(s) now approved")

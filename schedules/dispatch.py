@@ -1,0 +1,323 @@
+"""The scheduler's work, one ``tick(now)`` at a time: the database decides what is due.
+
+Each tick claims due placements with conditional state changes, commits, and
+only then hands them to workers, so two schedulers (or a scheduler that lost
+its lease without knowing) never dispatch a placement twice. A message lost
+on the way is re-sent by a later tick; workers claim again before acting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, select
+
+from campaign import eventlog
+from campaign.db import Database
+from campaign.dispatch import Dispatcher
+from campaign.models import Placement, Site
+from campaign.placements import claim
+from campaign.states import PlacementKind, PlacementState
+from schedules.timerules import local_midnight
+
+log = logging.getLogger("campaign.scheduler")
+S = PlacementState
+ACTOR = "scheduler"
+
+
+@dataclass
+class TickResult:
+    queued: list[int] = field(default_factory=list)
+    missed: list[int] = field(default_factory=list)
+    resent: list[int] = field(default_factory=list)
+    flights: list[tuple[int, str]] = field(default_factory=list)
+    lateness: list[float] = field(default_factory=list)
+    next_due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    grace: timedelta = timedelta(minutes=15)
+    resend_after: timedelta = timedelta(minutes=2)
+    batch: int = 500
+
+
+def _due_ids(session: Session, kind: PlacementKind, now: datetime, batch: int) -> list[int]:
+    return list(
+        session.exec(
+            select(Placement.id)
+            .where(
+                Placement.kind == kind,
+                Placement.state.in_([S.PLANNED.value, S.APPROVED.value]),  # type: ignore[attr-defined]
+                Placement.due_at <= now,  # type: ignore[operator]
+            )
+            .order_by(Placement.due_at)
+            .limit(batch)
+        )
+    )
+
+
+def _social(db: Database, now: datetime, rules: Rules, out: TickResult) -> list[int]:
+    sent: list[int] = []
+    with db.session() as session:
+        for pid in _due_ids(session, PlacementKind.SOCIAL, now, rules.batch):
+            p = session.get(Placement, pid)
+            if p is None or p.due_at is None:
+                continue
+            late = (now - p.due_at).total_seconds()
+            details = {"due_at": p.due_at.isoformat(), "lateness_s": round(late, 3)}
+            if p.state == S.PLANNED:
+                if claim(
+                    session,
+                    pid,
+                    expected=S.PLANNED,
+                    target=S.MISSED,
+                    actor=ACTOR,
+                    now=now,
+                    details=details | {"reason": "not approved by its time"},
+                ):
+                    out.missed.append(pid)
+            elif late > rules.grace.total_seconds():
+                # Never silently hours late: a human reschedules it.
+                if claim(
+                    session,
+                    pid,
+                    expected=S.APPROVED,
+                    target=S.MISSED,
+                    actor=ACTOR,
+                    now=now,
+                    details=details | {"reason": "the scheduler was down past the grace period"},
+                ):
+                    out.missed.append(pid)
+            elif claim(
+                session,
+                pid,
+                expected=S.APPROVED,
+                target=S.QUEUED,
+                actor=ACTOR,
+                now=now,
+                details=details,
+            ):
+                sent.append(pid)
+                out.lateness.append(late)
+        session.commit()
+    return sent
+
+
+def _print(db: Database, now: datetime, rules: Rules, out: TickResult) -> list[list[int]]:
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    with db.session() as session:
+        for pid in _due_ids(session, PlacementKind.PRINT, now, rules.batch):
+            p = session.get(Placement, pid)
+            if p is None or p.flight_start is None or p.flight_end is None:
+                continue
+            zone = ZoneInfo(p.timezone)
+            starts = local_midnight(p.flight_start, zone)
+            ends = local_midnight(p.flight_end + timedelta(days=1), zone)
+            if p.state == S.PLANNED:
+                if now >= starts and claim(
+                    session,
+                    pid,
+                    expected=S.PLANNED,
+                    target=S.MISSED,
+                    actor=ACTOR,
+                    now=now,
+                    details={"reason": "not approved before the flight"},
+                ):
+                    out.missed.append(pid)
+                continue
+            if now >= ends:
+                if claim(
+                    session,
+                    pid,
+                    expected=S.APPROVED,
+                    target=S.MISSED,
+                    actor=ACTOR,
+                    now=now,
+                    details={"reason": "the flight ended before delivery"},
+                ):
+                    out.missed.append(pid)
+                continue
+            if claim(
+                session,
+                pid,
+                expected=S.APPROVED,
+                target=S.QUEUED,
+                actor=ACTOR,
+                now=now,
+                details={
+                    "due_at": p.due_at.isoformat() if p.due_at else None,
+                    "late": now >= starts,
+                },
+            ):
+                site = session.get(Site, p.site_id)
+                owner = site.media_owner if site else ""
+                groups[(owner, p.flight_start.isoformat(), p.flight_end.isoformat())].append(pid)
+        session.commit()
+    return list(groups.values())
+
+
+def _resend(
+    db: Database, now: datetime, rules: Rules, out: TickResult, dispatcher: Dispatcher
+) -> None:
+    """Re-send placements queued long ago: their message may have died with the broker."""
+    cutoff = now - rules.resend_after
+    with db.session() as session:
+        stale = session.exec(
+            select(Placement)
+            .where(
+                Placement.state == S.QUEUED,
+                Placement.updated_at < cutoff,  # type: ignore[operator]
+            )
+            .limit(rules.batch)
+        ).all()
+        ids = [p.id for p in stale]
+        if not ids:
+            return
+        # Touch them so the next tick waits another resend_after; one log line per re-send.
+        session.execute(
+            update(Placement)
+            .where(
+                Placement.id.in_(ids),
+                Placement.state == S.QUEUED,  # type: ignore[union-attr]
+            )
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        for p in stale:
+            eventlog.append(
+                session,
+                at=now,
+                actor=ACTOR,
+                action="re-sent",
+                campaign_id=p.campaign_id,
+                placement_id=p.id,
+                channel=p.channel,
+                details={"queued_since": p.updated_at.isoformat()},
+            )
+        kinds = {p.id: p.kind for p in stale}
+        session.commit()
+    for pid in ids:
+        if kinds[pid] == PlacementKind.SOCIAL:
+            dispatcher.publish(pid)  # type: ignore[arg-type]
+        else:
+            dispatcher.deliver([pid])  # type: ignore[list-item]
+        out.resent.append(pid)  # type: ignore[arg-type]
+
+
+def _flights(db: Database, now: datetime, out: TickResult) -> None:
+    """Move print placements through their flight: delivered -> live -> completed."""
+    with db.session() as session:
+        rows = session.exec(
+            select(Placement).where(
+                Placement.kind == PlacementKind.PRINT,
+                Placement.state.in_([S.DELIVERED.value, S.LIVE.value, S.POSTED.value]),  # type: ignore[attr-defined]
+            )
+        ).all()
+        for p in rows:
+            if p.flight_start is None or p.flight_end is None:
+                continue
+            zone = ZoneInfo(p.timezone)
+            starts = local_midnight(p.flight_start, zone)
+            ends = local_midnight(p.flight_end + timedelta(days=1), zone)
+            state = S(p.state)
+            if (
+                state == S.DELIVERED
+                and now >= starts
+                and claim(
+                    session,
+                    p.id,
+                    expected=S.DELIVERED,
+                    target=S.LIVE,
+                    actor=ACTOR,  # type: ignore[arg-type]
+                    now=now,
+                    details={"flight_start": p.flight_start.isoformat()},
+                )
+            ):
+                out.flights.append((p.id, "live"))  # type: ignore[arg-type]
+                state = S.LIVE
+            if (
+                state in (S.LIVE, S.POSTED)
+                and now >= ends
+                and claim(
+                    session,
+                    p.id,
+                    expected=state,
+                    target=S.COMPLETED,
+                    actor=ACTOR,
+                    now=now,  # type: ignore[arg-type]
+                    details={"flight_end": p.flight_end.isoformat()},
+                )
+            ):
+                out.flights.append((p.id, "completed"))  # type: ignore[arg-type]
+        session.commit()
+
+
+def _next_due(db: Database, now: datetime) -> datetime | None:
+    with db.session() as session:
+        due = session.exec(
+            select(func.min(Placement.due_at)).where(
+                Placement.state.in_([S.PLANNED.value, S.APPROVED.value]),  # type: ignore[attr-defined]
+                Placement.due_at > now,
+            )
+        ).one()  # type: ignore[operator]
+        flight = session.exec(
+            select(
+                Placement.flight_start, Placement.flight_end, Placement.state, Placement.timezone
+            ).where(
+                Placement.kind == PlacementKind.PRINT,
+                or_(
+                    Placement.state == S.DELIVERED,
+                    Placement.state == S.LIVE,
+                    Placement.state == S.POSTED,
+                ),
+            )
+        ).all()
+    candidates: list[datetime] = [due] if due else []
+    for start, end, state, tz in flight:
+        zone = ZoneInfo(tz)
+        if state == S.DELIVERED and start:
+            candidates.append(local_midnight(start, zone))
+        elif end:
+            candidates.append(local_midnight(end + timedelta(days=1), zone))
+    future = [c for c in candidates if c > now]
+    return min(future) if future else None
+
+
+def tick(
+    db: Database, dispatcher: Dispatcher, *, now: datetime, rules: Rules = Rules()
+) -> TickResult:
+    """Do everything that is due at ``now``; safe to run any number of times, anywhere."""
+    out = TickResult()
+    while True:  # drain: a burst larger than one batch is not left for the next tick
+        sent = _social(db, now, rules, out)
+        for pid in sent:
+            dispatcher.publish(pid)
+        out.queued.extend(sent)
+        groups = _print(db, now, rules, out)
+        for group in groups:
+            dispatcher.deliver(group)
+            out.queued.extend(group)
+        if len(sent) + sum(map(len, groups)) < rules.batch:
+            break
+    _resend(db, now, rules, out, dispatcher)
+    _flights(db, now, out)
+    out.next_due = _next_due(db, now)
+    return out
+
+
+def summarise(result: TickResult) -> Iterable[str]:
+    if result.queued:
+        yield f"dispatched {len(result.queued)}"
+    if result.missed:
+        yield f"missed {len(result.missed)}"
+    if result.resent:
+        yield f"re-sent {len(result.resent)}"
+    if result.flights:
+        yield f"flight changes {len(result.flights)}"
