@@ -8,12 +8,14 @@ import typer
 
 from campaign.bootstrap import bootstrap
 from campaign.errors import DatabaseUnavailable
+from campaign.logs import configure_logging
 from schedules.runner import DatabaseGone, SchedulerProcess
 
 
 def scheduler() -> None:
     """Run the scheduler (one leads, others stand by and take over within seconds)."""
     app_ = bootstrap()
+    configure_logging(app_.settings)
     app_.db  # noqa: B018 - one-line error now if the database is unreachable
     process = SchedulerProcess(app_, app_.dispatcher)
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -7,6 +7,7 @@ import os
 import typer
 
 from campaign.bootstrap import bootstrap
+from campaign.logs import configure_logging
 
 
 def worker(
@@ -20,6 +21,7 @@ def worker(
 ) -> None:
     """Run a worker: renders, posts and deliveries, from the configured broker."""
     app_ = bootstrap()
+    configure_logging(app_.settings, loglevel)
     app_.db  # noqa: B018 - fail fast, in one line, when the database is unreachable
     chosen = pool or ("solo" if app_.settings.broker_embedded else "prefork")
     argv = [
