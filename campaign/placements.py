@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from campaign import eventlog
 from campaign.models import Placement, PlacementEvent
-from campaign.states import PlacementState, check_transition
+from campaign.states import PlacementKind, PlacementState, check_transition, is_allowed
 
 
 def move(
@@ -84,3 +85,62 @@ def claim(
         details=details,
     )
     return placement
+
+
+def claim_many(
+    session: Session,
+    ids: list[int],
+    *,
+    expected: PlacementState,
+    target: PlacementState,
+    actor: str,
+    now: datetime,
+    details: Callable[[Placement], dict[str, Any]] | None = None,
+) -> list[Placement]:
+    """Claim many placements in one conditional UPDATE; return the ones this caller won.
+
+    The same guarantee as ``claim`` (the database lets one caller win each row),
+    in one statement and one batched insert of log events.
+    """
+    if not ids:
+        return []
+    for kind in PlacementKind:
+        if not is_allowed(kind, expected, target):
+            raise ValueError(f"{expected.value} -> {target.value} is not allowed for {kind.value}")
+    won = (
+        session.execute(
+            update(Placement)
+            .where(Placement.id.in_(ids), Placement.state == expected)  # type: ignore[union-attr,arg-type]
+            .values(state=target, updated_at=now)
+            .returning(Placement.id)
+            .execution_options(synchronize_session=False)
+        )
+        .scalars()
+        .all()
+    )
+    if not won:
+        return []
+    rows = session.exec(
+        select(Placement)
+        .where(Placement.id.in_(won))
+        .order_by(Placement.id)  # type: ignore[union-attr]
+        .execution_options(populate_existing=True)
+    ).all()
+    eventlog.append_many(
+        session,
+        [
+            {
+                "at": now,
+                "actor": actor,
+                "action": target.value,
+                "campaign_id": p.campaign_id,
+                "placement_id": p.id,
+                "channel": p.channel,
+                "from_state": expected.value,
+                "to_state": target.value,
+                "details": details(p) if details else None,
+            }
+            for p in rows
+        ],
+    )
+    return list(rows)

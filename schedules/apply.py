@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from assets.formats import FormatRegistry
@@ -270,32 +271,26 @@ def _placements(
         for p in session.exec(select(Placement).where(Placement.campaign_id == campaign.id))
     }
     wanted = set()
+    new: list[tuple[Desired, dict[str, Any]]] = []
     for d in desired:
         wanted.add(d.key)
         values = _values(d, versions[d.artwork][_index(d, versions)], sites[d.site])
         current = existing.get(d.key)
         if current is None:
-            placement = Placement(
-                campaign_id=campaign.id,
-                plan_key=d.key,
-                kind=d.kind,  # type: ignore[arg-type]
-                timezone=campaign.timezone,
-                state=PlacementState.PLANNED,
-                updated_at=now,
-                **values,
-            )
-            session.add(placement)
-            session.flush()
-            eventlog.append(
-                session,
-                at=now,
-                actor=actor,
-                action="planned",
-                campaign_id=campaign.id,
-                placement_id=placement.id,
-                channel=d.channel,
-                to_state=PlacementState.PLANNED.value,
-                details={"key": d.key, "format": d.format_id, "site": d.site},
+            new.append(
+                (
+                    d,
+                    {
+                        "campaign_id": campaign.id,
+                        "plan_key": d.key,
+                        "kind": d.kind.value,
+                        "timezone": campaign.timezone,
+                        "state": PlacementState.PLANNED.value,
+                        "attempts": 0,
+                        "updated_at": now,
+                        **values,
+                    },
+                )
             )
             report.added.append(d.key)
             continue
@@ -332,6 +327,34 @@ def _placements(
                 details={"reason": "another artwork version"},
             )
         report.changed.append(f"{d.key} ({', '.join(diff)})")
+    # New rows as one executemany, their ids in one query, their log events in one more:
+    # a 10,000-placement plan is a handful of round trips, not 20,000.
+    if new:
+        session.execute(insert(Placement.__table__), [row for _, row in new])  # type: ignore[attr-defined]
+        ids = dict(
+            session.exec(
+                select(Placement.plan_key, Placement.id).where(
+                    Placement.campaign_id == campaign.id,
+                    Placement.plan_key.in_([d.key for d, _ in new]),
+                )
+            ).all()
+        )  # type: ignore[attr-defined]
+        eventlog.append_many(
+            session,
+            [
+                {
+                    "at": now,
+                    "actor": actor,
+                    "action": "planned",
+                    "campaign_id": campaign.id,
+                    "placement_id": ids[d.key],
+                    "channel": d.channel,
+                    "to_state": PlacementState.PLANNED.value,
+                    "details": {"key": d.key, "format": d.format_id, "site": d.site},
+                }
+                for d, _ in new
+            ],
+        )
     for key, placement in existing.items():
         if key in wanted:
             continue

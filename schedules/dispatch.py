@@ -22,7 +22,7 @@ from campaign import eventlog
 from campaign.db import Database
 from campaign.dispatch import Dispatcher
 from campaign.models import Placement, Site
-from campaign.placements import claim
+from campaign.placements import claim, claim_many
 from campaign.states import PlacementKind, PlacementState
 from schedules.timerules import local_midnight
 
@@ -64,50 +64,74 @@ def _due_ids(session: Session, kind: PlacementKind, now: datetime, batch: int) -
 
 
 def _social(db: Database, now: datetime, rules: Rules, out: TickResult) -> list[int]:
-    sent: list[int] = []
+    grace = rules.grace.total_seconds()
+
+    def details(reason: str | None = None):  # type: ignore[no-untyped-def]
+        def make(p: Placement) -> dict[str, object]:
+            late = (now - p.due_at).total_seconds() if p.due_at else None
+            found = {
+                "due_at": p.due_at.isoformat() if p.due_at else None,
+                "lateness_s": round(late, 3) if late is not None else None,
+            }
+            return found | ({"reason": reason} if reason else {})
+
+        return make
+
     with db.session() as session:
-        for pid in _due_ids(session, PlacementKind.SOCIAL, now, rules.batch):
-            p = session.get(Placement, pid)
-            if p is None or p.due_at is None:
-                continue
-            late = (now - p.due_at).total_seconds()
-            details = {"due_at": p.due_at.isoformat(), "lateness_s": round(late, 3)}
-            if p.state == S.PLANNED:
-                if claim(
-                    session,
-                    pid,
-                    expected=S.PLANNED,
-                    target=S.MISSED,
-                    actor=ACTOR,
-                    now=now,
-                    details=details | {"reason": "not approved by its time"},
-                ):
-                    out.missed.append(pid)
-            elif late > rules.grace.total_seconds():
-                # Never silently hours late: a human reschedules it.
-                if claim(
-                    session,
-                    pid,
-                    expected=S.APPROVED,
-                    target=S.MISSED,
-                    actor=ACTOR,
-                    now=now,
-                    details=details | {"reason": "the scheduler was down past the grace period"},
-                ):
-                    out.missed.append(pid)
-            elif claim(
-                session,
-                pid,
-                expected=S.APPROVED,
-                target=S.QUEUED,
-                actor=ACTOR,
-                now=now,
-                details=details,
-            ):
-                sent.append(pid)
-                out.lateness.append(late)
+        rows = session.exec(
+            select(Placement.id, Placement.state, Placement.due_at)
+            .where(
+                Placement.kind == PlacementKind.SOCIAL,
+                Placement.state.in_([S.PLANNED.value, S.APPROVED.value]),  # type: ignore[attr-defined]
+                Placement.due_at <= now,  # type: ignore[operator]
+            )
+            .order_by(Placement.due_at, Placement.id)
+            .limit(rules.batch)
+        ).all()
+        unapproved = [pid for pid, state, _ in rows if state == S.PLANNED]
+        late = [
+            pid
+            for pid, state, due in rows
+            if state == S.APPROVED and (now - due).total_seconds() > grace
+        ]
+        on_time = [
+            pid
+            for pid, state, due in rows
+            if state == S.APPROVED and (now - due).total_seconds() <= grace
+        ]
+        missed = claim_many(
+            session,
+            unapproved,
+            expected=S.PLANNED,
+            target=S.MISSED,
+            actor=ACTOR,
+            now=now,
+            details=details("not approved by its time"),
+        )
+        # Never silently hours late: a human reschedules it.
+        missed += claim_many(
+            session,
+            late,
+            expected=S.APPROVED,
+            target=S.MISSED,
+            actor=ACTOR,
+            now=now,
+            details=details("the scheduler was down past the grace period"),
+        )
+        queued = claim_many(
+            session,
+            on_time,
+            expected=S.APPROVED,
+            target=S.QUEUED,
+            actor=ACTOR,
+            now=now,
+            details=details(),
+        )
         session.commit()
-    return sent
+    out.missed.extend(p.id for p in missed)  # type: ignore[misc]
+    queued.sort(key=lambda p: (p.due_at, p.id))
+    out.lateness.extend((now - p.due_at).total_seconds() for p in queued if p.due_at)
+    return [p.id for p in queued]  # type: ignore[misc]
 
 
 def _print(db: Database, now: datetime, rules: Rules, out: TickResult) -> list[list[int]]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _ID = r"^[A-Za-z0-9@][A-Za-z0-9@._:/-]{0,119}$"
 
@@ -99,6 +100,14 @@ class PostSpec(_Strict):
     start: dt.date | None = Field(default=None, alias="from", description="first day of a run")
     until: dt.date | None = None
     count: int | None = Field(default=None, ge=1, le=1000)
+
+    @field_validator("time", "at", mode="before")
+    @classmethod
+    def _pad_hour(cls, value: object) -> object:
+        # People write 9:00; ISO wants 09:00.
+        if isinstance(value, str):
+            return re.sub(r"(^|[ T])(\d):(\d\d)", r"\g<1>0\2:\3", value.strip())
+        return value
 
     @model_validator(mode="after")
     def _when(self) -> PostSpec:

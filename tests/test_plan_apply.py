@@ -53,6 +53,11 @@ def test_apply_twice_changes_nothing(ctx) -> None:  # type: ignore[no-untyped-de
     second = apply()
     assert second.changes == 0 and len(second.unchanged) == 6
     assert set(_states(db).values()) == {"planned"}
+    from campaign import eventlog
+
+    with db.session() as s:  # the batched inserts kept the hash chain in id order
+        report = eventlog.verify_session(s)
+    assert report.ok and report.checked == 8  # campaign, version, 6 placements
 
 
 def test_dry_run_changes_nothing(ctx) -> None:  # type: ignore[no-untyped-def]

@@ -200,6 +200,19 @@ def test_times_are_strings_not_sexagesimal_numbers(tmp_path: Path) -> None:
     ]
 
 
+def test_single_digit_hours_are_accepted(tmp_path: Path) -> None:
+    text = replace(BASE, 'time: "10:30"', "time: 9:30")
+    text = replace(text, "at: 2027-02-01 09:00", "at: 2027-02-01 9:05")
+    checked = check_file(
+        write_plan(tmp_path, text), formats=load_registry(), now=NOW, max_pixels=150_000_000
+    )
+    assert checked.ok, checked.report()
+    assert {d.due_at.strftime("%H:%M") for d in checked.desired if d.post_text} == {
+        "09:05",
+        "09:30",
+    }
+
+
 def test_cli_check_prints_problems_and_exits_1(tmp_path: Path) -> None:
     text = replace(BASE, "sites: [MER-6S-0200]", "sites: [MER-6S-9999]")
     path = write_plan(tmp_path, text)
