@@ -28,6 +28,7 @@ test: install lint
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/scheduler.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -130,7 +130,7 @@ def check_plan(
 ) -> CheckedPlan:
     """Validate a plan and expand it; ``gone_out`` keys were sent already (may be past)."""
     try:
-        data, lines = yamlsafe.load(text, name)
+        data, lines, cut = yamlsafe.load(text, name)
     except CampaignError as exc:
         message = str(exc)
         line = 1
@@ -155,6 +155,13 @@ def check_plan(
             c.add(loc, msg)
         return c.out
     c.out.plan = plan
+    for path in cut:
+        c.add(
+            path,
+            "a ' #' after a space starts a YAML comment, so the rest of this line was "
+            "dropped: put the text in quotes to keep hashtags",
+            WARNING,
+        )
     _check(c, plan)
     return c.out
 

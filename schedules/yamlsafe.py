@@ -7,6 +7,7 @@ path is indexed to its line so errors can say ``plan.yaml:23: posts[2].text``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -36,6 +37,29 @@ def format_path(path: Path_) -> str:
     return out
 
 
+def hashtag_comments(text: str, lines: dict[Path_, int], node: yaml.Node) -> list[Path_]:
+    """Return paths of unquoted values cut short by a ``#tag`` that YAML read as a comment."""
+    source = text.splitlines()
+    found: list[Path_] = []
+
+    def walk(n: yaml.Node, path: Path_) -> None:
+        if isinstance(n, yaml.ScalarNode) and n.style is None:
+            end = n.end_mark
+            rest = source[end.line][end.column :] if end.line < len(source) else ""
+            if re.match(r"\s+#\w", rest):
+                found.append(path)
+        elif isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                walk(v, (*path, str(k.value)))
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                walk(item, (*path, i))
+
+    if len(lines) <= MAX_NODES:
+        walk(node, ())
+    return found
+
+
 def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], budget: list[int]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
@@ -51,8 +75,8 @@ def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], budget: list[i
             _index(item, (*path, i), lines, budget)
 
 
-def load(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML text; return the data and a map from value path to line number."""
+def load(text: str, name: str) -> tuple[Any, dict[Path_, int], list[Path_]]:
+    """Parse YAML text; return the data, a map from value path to line, and hashtag cut-offs."""
     if len(text.encode()) > MAX_BYTES:
         raise InvalidInput(f"{name}: larger than {MAX_BYTES // 1024 // 1024} MB")
     try:
@@ -62,6 +86,7 @@ def load(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
         lines: dict[Path_, int] = {}
         _index(node, (), lines, [MAX_NODES])
         data = yaml.load(text, Loader=_StringLoader)
+        cut = hashtag_comments(text, lines, node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}:{mark.line + 1}" if mark else name
@@ -70,7 +95,7 @@ def load(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
         raise InvalidInput(f"{name}: not valid YAML: {exc}") from None
     except InvalidInput as exc:
         raise InvalidInput(f"{name}: {exc}") from None
-    return data, lines
+    return data, lines, cut
 
 
 def line_of(lines: dict[Path_, int], path: Path_) -> int:

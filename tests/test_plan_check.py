@@ -123,6 +123,17 @@ CASES = [
         " using the first, 01:30 BST",
     ),
     (
+        "hashtag read as a YAML comment",
+        lambda t: replace(
+            t,
+            "text: Every weekday we stand together.",
+            "text: Every weekday we stand together #TogetherAsOne",
+        ),
+        "text: Every weekday",
+        "posts[1].text: warning: a ' #' after a space starts a YAML "
+        "comment, so the rest of this line was dropped: put the text in quotes to keep hashtags",
+    ),
+    (
         "missing master",
         lambda t: replace(t, "master: masters/main.jpg", "master: masters/gone.jpg"),
         "master: masters/gone.jpg",

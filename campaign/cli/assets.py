@@ -98,3 +98,13 @@ def render(
         f"{len(entries)} renditions in {out}: {counts['ok']} ok, "
         f"{counts['warn']} warn, {counts['fail']} fail"
     )
+
+
+def sample_artwork(
+    folder: Path = typer.Argument(..., help="Where to write the masters."),
+) -> None:
+    """Draw the sample campaign's masters (used by examples/ and the demo)."""
+    from assets.render.sample import write_samples
+
+    for path in write_samples(folder):
+        typer.echo(str(path))

@@ -41,6 +41,7 @@ app.command("scheduler")(scheduler_cli.scheduler)
 app.command("demo")(demo_cli.demo)
 app.command("formats")(assets_cli.formats)
 app.command("render")(assets_cli.render)
+app.command("sample-artwork")(assets_cli.sample_artwork)
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
