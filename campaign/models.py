@@ -137,6 +137,8 @@ class Placement(SQLModel, table=True):
     post_text: str | None = None
     alt_text: str | None = None
     attempts: int = 0
+    # A retry waits in the database (never as a long countdown on the broker).
+    next_attempt_at: datetime | None = _instant(nullable=True, default=None)
     external_id: str | None = Field(default=None, max_length=120)
     permalink: str | None = Field(default=None, max_length=300)
     last_error: str | None = None
@@ -181,3 +183,15 @@ class SchedulerLease(SQLModel, table=True):
     holder: str = Field(max_length=200)
     expires_at: datetime = _instant()
     acquired_at: datetime = _instant()
+
+
+class Proof(SQLModel, table=True):
+    """Proof of posting: a dated photo of the poster on its site."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True)
+    storage_key: str = Field(max_length=300)
+    sha256: str = Field(max_length=64)
+    taken_on: date
+    added_by: str = Field(max_length=120)
+    added_at: datetime = _instant(default_factory=utcnow)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from campaign.errors import ConfigError
@@ -41,12 +41,27 @@ class Settings(BaseSettings):
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
     scheduler_lease_seconds: float = Field(default=10.0, gt=0)
     proof_grace_days: int = Field(default=3, ge=0)
-    secrets_file: Path | None = None
     x_api_base: str = "https://api.twitter.com"
     x_upload_base: str = "https://upload.twitter.com"
     x_media_upload: Literal["v2", "v1.1"] = "v2"
     http_timeout_seconds: float = Field(default=20.0, gt=0)
     publish_max_attempts: int = Field(default=5, ge=1)
+    # A publish task is killed after this; a placement left "publishing" longer than
+    # the limit plus a margin belonged to a dead worker and is reconciled.
+    publish_time_limit_seconds: int = Field(default=120, ge=5)
+    resend_after_seconds: int = Field(default=120, ge=1)
+    # After an unknown outcome, give the network this long to show the post before
+    # reconciliation looks for it (looking too early would resend a post that exists).
+    reconcile_settle_seconds: float = Field(default=5.0, ge=0)
+    secrets_file: Path | None = None
+    x_credentials: SecretStr | None = Field(
+        default=None,
+        description='JSON: {"@handle": {consumer_key, consumer_secret, '
+        "access_token, access_token_secret}}",
+    )
+    webhook_url: str = ""
+    outbox_dir: Path | None = None
+    delivery_url: str = ""
     log_json: bool = False
 
     @field_validator("timezone")
@@ -80,6 +95,16 @@ class Settings(BaseSettings):
         if self.storage_url:
             return self.storage_url
         return f"file://{(self.data_dir / 'storage').resolve()}"
+
+    @property
+    def effective_outbox_dir(self) -> Path:
+        """Return where the dry-run publisher writes posts."""
+        return (self.outbox_dir or self.data_dir / "outbox").resolve()
+
+    @property
+    def effective_delivery_url(self) -> str:
+        """Return where print packages go (a folder by default, or s3://...)."""
+        return self.delivery_url or f"file://{(self.data_dir / 'deliveries').resolve()}"
 
     @property
     def broker_embedded(self) -> bool:

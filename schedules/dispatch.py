@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from campaign import eventlog
@@ -36,6 +36,7 @@ class TickResult:
     queued: list[int] = field(default_factory=list)
     missed: list[int] = field(default_factory=list)
     resent: list[int] = field(default_factory=list)
+    recovered: list[int] = field(default_factory=list)
     flights: list[tuple[int, str]] = field(default_factory=list)
     lateness: list[float] = field(default_factory=list)
     next_due: datetime | None = None
@@ -45,6 +46,8 @@ class TickResult:
 class Rules:
     grace: timedelta = timedelta(minutes=15)
     resend_after: timedelta = timedelta(minutes=2)
+    stale_after: timedelta = timedelta(minutes=2, seconds=30)
+    settle: timedelta = timedelta(seconds=5)
     batch: int = 500
 
 
@@ -190,49 +193,98 @@ def _print(db: Database, now: datetime, rules: Rules, out: TickResult) -> list[l
 def _resend(
     db: Database, now: datetime, rules: Rules, out: TickResult, dispatcher: Dispatcher
 ) -> None:
-    """Re-send placements queued long ago: their message may have died with the broker."""
-    cutoff = now - rules.resend_after
+    """Send again what waits in the database: retries that are due, and lost messages.
+
+    A ``queued`` placement is sent when its retry time comes, or when it has sat
+    queued for ``resend_after`` (its message may have died with the broker). An
+    ``unknown`` one is sent to reconciliation when its settle time comes. Workers
+    claim before acting, so a duplicate message does nothing.
+    """
+    quiet = now - rules.resend_after
     with db.session() as session:
-        stale = session.exec(
+        rows = session.exec(
             select(Placement)
             .where(
-                Placement.state == S.QUEUED,
-                Placement.updated_at < cutoff,  # type: ignore[operator]
+                or_(
+                    (Placement.state == S.QUEUED) & (Placement.next_attempt_at <= now),  # type: ignore[operator]
+                    (Placement.state == S.QUEUED)
+                    & Placement.next_attempt_at.is_(None)  # type: ignore[union-attr]
+                    & (Placement.updated_at < quiet),  # type: ignore[operator]
+                    (Placement.state == S.UNKNOWN)
+                    & or_(
+                        Placement.next_attempt_at.is_(None),  # type: ignore[union-attr]
+                        Placement.next_attempt_at <= now,
+                    ),  # type: ignore[operator]
+                )
             )
             .limit(rules.batch)
         ).all()
-        ids = [p.id for p in stale]
-        if not ids:
+        if not rows:
             return
-        # Touch them so the next tick waits another resend_after; one log line per re-send.
-        session.execute(
-            update(Placement)
-            .where(
-                Placement.id.in_(ids),
-                Placement.state == S.QUEUED,  # type: ignore[union-attr]
-            )
-            .values(updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        for p in stale:
+        sends = [(p.id, p.kind, p.state) for p in rows]
+        for p in rows:
             eventlog.append(
                 session,
                 at=now,
                 actor=ACTOR,
-                action="re-sent",
+                action="reconcile"
+                if p.state == S.UNKNOWN
+                else ("retry" if p.next_attempt_at else "re-sent"),
                 campaign_id=p.campaign_id,
                 placement_id=p.id,
                 channel=p.channel,
-                details={"queued_since": p.updated_at.isoformat()},
+                details={"attempts": p.attempts},
+                flush=False,
             )
-        kinds = {p.id: p.kind for p in stale}
+            # Not again until this message had its chance. An unknown placement keeps
+            # its updated_at: reconciliation waits a settle time counted from it.
+            if p.state == S.UNKNOWN:
+                p.next_attempt_at = now + rules.resend_after
+            else:
+                p.next_attempt_at, p.updated_at = None, now
+            session.add(p)
         session.commit()
-    for pid in ids:
-        if kinds[pid] == PlacementKind.SOCIAL:
+    for pid, kind, _state in sends:
+        if kind == PlacementKind.SOCIAL:
             dispatcher.publish(pid)  # type: ignore[arg-type]
         else:
             dispatcher.deliver([pid])  # type: ignore[list-item]
         out.resent.append(pid)  # type: ignore[arg-type]
+
+
+def _stale(db: Database, now: datetime, rules: Rules, out: TickResult) -> None:
+    """Recover placements left ``publishing`` by a worker that died mid-task.
+
+    The threshold is longer than the task's hard time limit, so the attempt is
+    certainly over. A post may have gone out: it becomes ``unknown`` and is
+    reconciled. A print package is rebuilt identically, so it is simply queued again.
+    """
+    cutoff = now - rules.stale_after
+    with db.session() as session:
+        rows = session.exec(
+            select(Placement.id, Placement.kind).where(
+                Placement.state == S.PUBLISHING, Placement.updated_at < cutoff
+            )
+        ).all()
+        social = [pid for pid, kind in rows if kind == PlacementKind.SOCIAL]
+        printed = [pid for pid, kind in rows if kind == PlacementKind.PRINT]
+        reason = {"reason": "the worker stopped mid-attempt"}
+        for target, ids in ((S.UNKNOWN, social), (S.QUEUED, printed)):
+            for pid in ids:
+                won = claim(
+                    session,
+                    pid,
+                    expected=S.PUBLISHING,
+                    target=target,
+                    actor=ACTOR,
+                    now=now,
+                    details=reason,
+                )
+                if won is not None:
+                    won.next_attempt_at = now + rules.settle if target == S.UNKNOWN else now
+                    session.add(won)
+                    out.recovered.append(pid)
+        session.commit()
 
 
 def _flights(db: Database, now: datetime, out: TickResult) -> None:
@@ -330,6 +382,7 @@ def tick(
             out.queued.extend(group)
         if len(sent) + sum(map(len, groups)) < rules.batch:
             break
+    _stale(db, now, rules, out)
     _resend(db, now, rules, out, dispatcher)
     _flights(db, now, out)
     out.next_due = _next_due(db, now)
@@ -343,5 +396,7 @@ def summarise(result: TickResult) -> Iterable[str]:
         yield f"missed {len(result.missed)}"
     if result.resent:
         yield f"re-sent {len(result.resent)}"
+    if result.recovered:
+        yield f"recovered {len(result.recovered)} from dead workers"
     if result.flights:
         yield f"flight changes {len(result.flights)}"

@@ -44,7 +44,16 @@ class SchedulerProcess:
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}"
         self.ttl = timedelta(seconds=app.settings.scheduler_lease_seconds)
         self.sweep = app.settings.sweep_interval_seconds
-        self.rules = Rules(grace=timedelta(seconds=app.settings.misfire_grace_seconds))
+        self.rules = Rules(
+            grace=timedelta(seconds=app.settings.misfire_grace_seconds),
+            resend_after=timedelta(seconds=app.settings.resend_after_seconds),
+            # Past the task's hard time limit, a "publishing" attempt is certainly over.
+            stale_after=timedelta(
+                seconds=app.settings.publish_time_limit_seconds
+                + max(5, app.settings.publish_time_limit_seconds // 4)
+            ),
+            settle=timedelta(seconds=app.settings.reconcile_settle_seconds),
+        )
         self.db_down_limit = db_down_limit
         self.leading = False
         self.last: TickResult | None = None

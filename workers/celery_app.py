@@ -64,6 +64,14 @@ def make_celery(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         task_time_limit=15 * 60,
         task_soft_time_limit=14 * 60,
+        # Publishing is bounded tightly: the scheduler treats an attempt older than this
+        # limit (plus a margin) as dead and reconciles it.
+        task_annotations={
+            "campaign.publish": {
+                "time_limit": settings.publish_time_limit_seconds,
+                "soft_time_limit": max(1, settings.publish_time_limit_seconds - 5),
+            }
+        },
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         worker_hijack_root_logger=False,

@@ -50,3 +50,27 @@ def render(version_id: int, format_id: str) -> None:
     log.info(
         "render %s/%s %s (%s)", version_id, format_id, "made" if made else "cached", row.status
     )
+
+
+@shared_task(name="campaign.publish")
+def publish(placement_id: int) -> None:
+    """Publish one social placement (or reconcile an unknown outcome)."""
+    from workers.publishing import publish as publish_placement
+
+    app = worker_app()
+    outcome = publish_placement(app, placement_id, dispatcher=app.dispatcher)
+    log.info(
+        "publish %s: %s",
+        placement_id,
+        outcome,
+        extra={"placement_id": placement_id, "outcome": outcome},
+    )
+
+
+@shared_task(name="campaign.deliver")
+def deliver(placement_ids: list[int]) -> None:
+    """Package and deliver print placements for their media owners."""
+    from workers.delivery import deliver as deliver_placements
+
+    for package in deliver_placements(worker_app(), placement_ids):
+        log.info("delivered %s placement(s) in %s", len(package.placement_ids), package.prefix)
