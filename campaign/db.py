@@ -109,12 +109,23 @@ def reset_pools_after_fork() -> None:
             engine.dispose(close=False)
 
 
+class NestedSession(RuntimeError):
+    """A second session was opened in a thread that already has one."""
+
+
 class Database:
-    """The session factory every service receives; owns no transaction itself."""
+    """The session factory every service receives; owns no transaction itself.
+
+    One session per thread at a time: a service that opens a second one while
+    the first is open holds two transactions, and on SQLite the second waits on
+    the first's write lock until it times out. Failing at once makes that a bug
+    found by any test rather than a 30-second hang in production.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._factory = sessionmaker(engine, class_=Session, expire_on_commit=False)
+        self._open = threading.local()
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -123,11 +134,16 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """Open a session; the caller (a service) commits, anything unhandled rolls back."""
+        if getattr(self._open, "active", False):
+            raise NestedSession("a database session is already open in this thread: close it "
+                                "before calling another service")
         session = self._factory()
+        self._open.active = True
         try:
             yield session
         except BaseException:
             session.rollback()
             raise
         finally:
+            self._open.active = False
             session.close()

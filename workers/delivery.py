@@ -79,44 +79,34 @@ def deliver(app: App, placement_ids: list[int]) -> list[Package]:
 
 
 def _package(app: App, owner: str, start: str, end: str, group: list[Placement]) -> Package:
+    # Read what the package needs, then close the session before rendering: the
+    # rendition service opens its own (SQLite allows one writer at a time).
+    with app.db.session() as session:
+        campaign = session.get(Campaign, group[0].campaign_id)
+        rows = []
+        for p in sorted(group, key=lambda x: x.plan_key):
+            version = session.get(ArtworkVersion, p.version_id)
+            artwork = session.get(Artwork, version.artwork_id) if version else None
+            site = session.get(Site, p.site_id)
+            rows.append((p, version, artwork, site))
     files: dict[str, bytes] = {}
     sites = []
     cells: dict[str, Cell] = {}
-    with app.db.session() as session:
-        campaign = session.get(Campaign, group[0].campaign_id)
-        for p in sorted(group, key=lambda x: x.plan_key):
-            rendition, _ = ensure_rendition(
-                app.db,
-                app.storage,
-                app.formats,
-                version_id=p.version_id,
-                format_id=p.format_id,
-                max_pixels=app.settings.max_image_pixels,
-                now=app.clock.now(),
-            )
-            version = session.get(ArtworkVersion, p.version_id)
-            artwork = session.get(Artwork, version.artwork_id) if version else None
-            ext = rendition.storage_key.rsplit(".", 1)[-1]
-            name = (
-                f"{p.format_id}__{artwork.key if artwork else 'artwork'}-v"
-                f"{version.number if version else 0}.{ext}"
-            )
-            if name not in files:
-                files[name] = app.storage.get_bytes(rendition.storage_key)
-                cells[name] = _cell(rendition, name, files[name])
-            site = session.get(Site, p.site_id)
-            sites.append(
-                {
-                    "placement_id": p.id,
-                    "key": p.plan_key,
-                    "site": site.code if site else None,
-                    "address": site.address if site else None,
-                    "format": p.format_id,
-                    "file": name,
-                    "sha256": rendition.sha256,
-                    "preflight": rendition.status,
-                }
-            )
+    for p, version, artwork, site in rows:
+        rendition, _ = ensure_rendition(
+            app.db, app.storage, app.formats, version_id=p.version_id, format_id=p.format_id,
+            max_pixels=app.settings.max_image_pixels, now=app.clock.now())
+        ext = rendition.storage_key.rsplit(".", 1)[-1]
+        name = (f"{p.format_id}__{artwork.key if artwork else 'artwork'}-v"
+                f"{version.number if version else 0}.{ext}")
+        if name not in files:
+            files[name] = app.storage.get_bytes(rendition.storage_key)
+            cells[name] = _cell(rendition, name, files[name])
+        sites.append({"placement_id": p.id, "key": p.plan_key,
+                      "site": site.code if site else None,
+                      "address": site.address if site else None,
+                      "format": p.format_id, "file": name, "sha256": rendition.sha256,
+                      "preflight": rendition.status})
     checksums = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
     manifest = {
         "campaign": campaign.slug if campaign else None,

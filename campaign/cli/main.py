@@ -19,6 +19,7 @@ from campaign.cli import campaigns as campaigns_cli
 from campaign.cli import db as db_cli
 from campaign.cli import demo as demo_cli
 from campaign.cli import plan as plan_cli
+from campaign.cli import proof as proof_cli
 from campaign.cli import scheduler as scheduler_cli
 from campaign.cli import worker as worker_cli
 from campaign.errors import CampaignError
@@ -38,6 +39,7 @@ app.add_typer(artwork_cli.app, name="artwork")
 app.command("worker")(worker_cli.worker)
 app.add_typer(plan_cli.app, name="plan")
 app.command("scheduler")(scheduler_cli.scheduler)
+app.add_typer(proof_cli.app, name="proof")
 app.command("demo")(demo_cli.demo)
 app.command("formats")(assets_cli.formats)
 app.command("render")(assets_cli.render)
