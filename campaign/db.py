@@ -135,8 +135,10 @@ class Database:
     def session(self) -> Iterator[Session]:
         """Open a session; the caller (a service) commits, anything unhandled rolls back."""
         if getattr(self._open, "active", False):
-            raise NestedSession("a database session is already open in this thread: close it "
-                                "before calling another service")
+            raise NestedSession(
+                "a database session is already open in this thread: close it "
+                "before calling another service"
+            )
         session = self._factory()
         self._open.active = True
         try:

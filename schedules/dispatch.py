@@ -355,7 +355,14 @@ def _next_due(db: Database, now: datetime) -> datetime | None:
                 ),
             )
         ).all()
-    candidates: list[datetime] = [due] if due else []
+        retry = session.exec(
+            select(func.min(Placement.next_attempt_at)).where(
+                Placement.state.in_([S.QUEUED.value, S.UNKNOWN.value]),  # type: ignore[attr-defined]
+                Placement.next_attempt_at > now,
+            )
+        ).one()  # type: ignore[operator]
+    # Wake for first due times, retries and reconciliations, and flight boundaries.
+    candidates: list[datetime] = [t for t in (due, retry) if t]
     for start, end, state, tz in flight:
         zone = ZoneInfo(tz)
         if state == S.DELIVERED and start:

@@ -202,6 +202,7 @@ def _check(c: _Checker, plan: Plan) -> None:
         _booking(c, i, b, zone, art_by_id, artworks, phases, sites, bookings, keys)
     for i, p in enumerate(plan.posts):
         _post(c, i, p, zone, art_by_id, artworks, phases, sites, keys)
+    _duplicate_texts(c)
 
 
 def _unique(c: _Checker, section: str, ids: list[str]) -> set[str]:
@@ -303,6 +304,29 @@ def _booking(
         )
 
 
+def render_text(text: str, *, n: int, day: datetime | date) -> str:
+    """Fill a post's placeholders: ``{n}`` (1, 2, 3... within a recurrence) and ``{date}``."""
+    return text.replace("{n}", str(n)).replace("{date}", f"{day:%-d %B}")
+
+
+def _duplicate_texts(c: _Checker) -> None:
+    """X refuses a post whose text an account has already posted: catch it before it fails."""
+    seen: dict[tuple[str, str], Desired] = {}
+    for d in c.out.desired:
+        if d.post_text is None:
+            continue
+        first = seen.setdefault((d.site, d.post_text), d)
+        if first is not d:
+            c.out.problems.append(
+                Problem(
+                    d.line,
+                    "",
+                    f"{d.key} repeats the text of {first.key}: X refuses duplicate "
+                    "content; vary it, e.g. with {n} or {date}",
+                )
+            )
+
+
 def _duplicate_key(c: _Checker, key: str, path: Path_, keys: dict[str, Path_]) -> bool:
     if key in keys:
         c.add(path, f"same placement as {format_path(keys[key])} ({key}): give one an id")
@@ -328,7 +352,10 @@ def _post(c, i, p: PostSpec, zone, art_by_id, artworks, phases, sites, keys) -> 
         site = None
     network = (site.network or "x") if site else "x"
     if network == "x":
-        weight = xtext.weighted_length(p.text)
+        weight = max(
+            xtext.weighted_length(render_text(p.text, n=1000, day=date(2027, 9, 30))),
+            xtext.weighted_length(p.text),
+        )
         if weight > xtext.LIMIT:
             c.add((*path, "text"), f"{weight} weighted characters, X allows {xtext.LIMIT}")
     if p.at is not None:
@@ -344,7 +371,8 @@ def _post(c, i, p: PostSpec, zone, art_by_id, artworks, phases, sites, keys) -> 
         times = [(t, (*path, "time")) for t in rule.occurrences()]
         if not times:
             c.add((*path, "every"), "the recurrence never happens")
-    for local, tpath in times:
+    for n, (local, tpath) in enumerate(times, start=1):
+        text = render_text(p.text, n=n, day=local)
         resolved = timerules.resolve_local(local, zone)
         if resolved.warning:
             c.add(tpath, resolved.warning, WARNING)
@@ -368,7 +396,7 @@ def _post(c, i, p: PostSpec, zone, art_by_id, artworks, phases, sites, keys) -> 
                 flight_start=None,
                 flight_end=None,
                 due_at=resolved.instant,
-                post_text=p.text,
+                post_text=text,
                 alt_text=p.alt or None,
                 line=line_of(c.lines, tpath),
             )

@@ -53,7 +53,7 @@ posts:
   - id: daily
     account: "@MerseysidePCC"
     artwork: main
-    text: Every weekday we stand together.
+    text: Every weekday we stand together ({n}).
     every: weekdays
     time: "10:30"
     from: 2027-02-02

@@ -32,25 +32,50 @@ def app(db_url: str, tmp_path: Path) -> App:
 
 
 def _print_placements(app: App, tmp_path: Path) -> list[int]:
-    campaigns.ensure_campaign(app.db, slug="tao", name="T", timezone="Europe/London",
-                              actor="t", now=NOW)
-    added = add_master(app.db, app.storage, campaign_slug="tao", title="Main",
-                       path=images.master_jpeg(tmp_path / "m.jpg", (2400, 1200)),
-                       max_pixels=150_000_000, actor="t", now=NOW)
+    campaigns.ensure_campaign(
+        app.db, slug="tao", name="T", timezone="Europe/London", actor="t", now=NOW
+    )
+    added = add_master(
+        app.db,
+        app.storage,
+        campaign_slug="tao",
+        title="Main",
+        path=images.master_jpeg(tmp_path / "m.jpg", (2400, 1200)),
+        max_pixels=150_000_000,
+        actor="t",
+        now=NOW,
+    )
     ids = []
     with app.db.session() as s:
-        for code, fmt in (("LIV-48-1", "billboard-48-sheet"), ("SEF-48-2", "billboard-48-sheet"),
-                          ("LIV-NEWS", "newspaper-quarter-page")):
-            site = Site(campaign_id=added.artwork.campaign_id, code=code, kind="frame",
-                        media_owner="Clear Channel", address=f"{code} street", format_id=fmt)
+        for code, fmt in (
+            ("LIV-48-1", "billboard-48-sheet"),
+            ("SEF-48-2", "billboard-48-sheet"),
+            ("LIV-NEWS", "newspaper-quarter-page"),
+        ):
+            site = Site(
+                campaign_id=added.artwork.campaign_id,
+                code=code,
+                kind="frame",
+                media_owner="Clear Channel",
+                address=f"{code} street",
+                format_id=fmt,
+            )
             s.add(site)
             s.flush()
-            p = Placement(campaign_id=site.campaign_id, plan_key=f"{code}/2027-02-01",
-                          kind=PlacementKind.PRINT, channel="billboard",
-                          version_id=added.version.id, format_id=fmt, site_id=site.id,  # type: ignore[arg-type]
-                          state=S.QUEUED, timezone="Europe/London",
-                          flight_start=date(2027, 2, 1), flight_end=date(2027, 2, 14),
-                          due_at=NOW)
+            p = Placement(
+                campaign_id=site.campaign_id,
+                plan_key=f"{code}/2027-02-01",
+                kind=PlacementKind.PRINT,
+                channel="billboard",
+                version_id=added.version.id,
+                format_id=fmt,
+                site_id=site.id,  # type: ignore[arg-type]
+                state=S.QUEUED,
+                timezone="Europe/London",
+                flight_start=date(2027, 2, 1),
+                flight_end=date(2027, 2, 14),
+                due_at=NOW,
+            )
             s.add(p)
             s.flush()
             ids.append(p.id)
@@ -76,8 +101,9 @@ def test_a_package_per_media_owner_and_flight(app: App, tmp_path: Path) -> None:
     assert (root / "contact-sheet.png").stat().st_size > 10_000
     with app.db.session() as s:
         assert {p.state for p in s.exec(select(Placement))} == {S.DELIVERED}
-        delivered = s.exec(select(PlacementEvent).where(PlacementEvent.to_state == "delivered")
-                           ).all()
+        delivered = s.exec(
+            select(PlacementEvent).where(PlacementEvent.to_state == "delivered")
+        ).all()
         assert len(delivered) == 3
         assert delivered[0].details["files"]["contact-sheet.png"]
 
@@ -110,8 +136,16 @@ def test_proof_of_posting_and_missing_proofs(app: App, tmp_path: Path) -> None:
     assert len(missing_proofs(app.db, now=later, grace_days=3)) == 3
     assert missing_proofs(app.db, now=later - timedelta(days=2), grace_days=3) == []
     photo = images.master_jpeg(tmp_path / "photo.jpg", (800, 600))
-    add_proof(app.db, app.storage, placement_id=ids[0], photo=photo, taken_on=date(2027, 2, 2),
-              actor="owner@example.org", now=later, max_pixels=150_000_000)
+    add_proof(
+        app.db,
+        app.storage,
+        placement_id=ids[0],
+        photo=photo,
+        taken_on=date(2027, 2, 2),
+        actor="owner@example.org",
+        now=later,
+        max_pixels=150_000_000,
+    )
     missing = missing_proofs(app.db, now=later, grace_days=3)
     assert sorted(m.site for m in missing) == ["LIV-NEWS", "SEF-48-2"]
     with app.db.session() as s:
@@ -119,16 +153,32 @@ def test_proof_of_posting_and_missing_proofs(app: App, tmp_path: Path) -> None:
     text = tmp_path / "notes.jpg"
     text.write_text("not a photo")
     with pytest.raises(ImageRejected):
-        add_proof(app.db, app.storage, placement_id=ids[1], photo=text, taken_on=date(2027, 2, 2),
-                  actor="x", now=later, max_pixels=150_000_000)
+        add_proof(
+            app.db,
+            app.storage,
+            placement_id=ids[1],
+            photo=text,
+            taken_on=date(2027, 2, 2),
+            actor="x",
+            now=later,
+            max_pixels=150_000_000,
+        )
 
 
 def test_proof_needs_a_delivered_poster(app: App, tmp_path: Path) -> None:
     ids = _print_placements(app, tmp_path)  # queued, not delivered
     photo = images.master_jpeg(tmp_path / "photo.jpg", (800, 600))
     with pytest.raises(InvalidInput, match="is queued"):
-        add_proof(app.db, app.storage, placement_id=ids[0], photo=photo, taken_on=date(2027, 2, 2),
-                  actor="x", now=NOW, max_pixels=150_000_000)
+        add_proof(
+            app.db,
+            app.storage,
+            placement_id=ids[0],
+            photo=photo,
+            taken_on=date(2027, 2, 2),
+            actor="x",
+            now=NOW,
+            max_pixels=150_000_000,
+        )
 
 
 def test_cli_proof_add_reports_a_bad_placement_in_one_line(tmp_path: Path) -> None:

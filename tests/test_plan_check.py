@@ -98,7 +98,7 @@ CASES = [
     ),
     (
         "X weighted length",
-        lambda t: replace(t, "text: Every weekday we stand together.", f"text: {LONG}"),
+        lambda t: replace(t, "text: Every weekday we stand together ({n}).", f"text: {LONG}"),
         f"text: {LONG}",
         "posts[1].text: 285 weighted characters, X allows 280",
     ),
@@ -126,7 +126,7 @@ CASES = [
         "hashtag read as a YAML comment",
         lambda t: replace(
             t,
-            "text: Every weekday we stand together.",
+            "text: Every weekday we stand together ({n}).",
             "text: Every weekday we stand together #TogetherAsOne",
         ),
         "text: Every weekday",
@@ -165,6 +165,26 @@ def test_each_check_reports_its_line_and_message(
     assert expected in report, "\n".join(report)
 
 
+def test_repeated_text_for_x_is_an_error_and_placeholders_vary_it(tmp_path: Path) -> None:
+    text = replace(BASE, "text: Every weekday we stand together ({n}).",
+                   "text: Every weekday we stand together.")
+    report = _check(tmp_path, text)
+    line = _line(text, 'time: "10:30"')
+    assert report == [
+        f"plan.yaml:{line}: daily/2027-02-03T10:30 repeats the text of daily/2027-02-02T10:30: X "
+        "refuses duplicate content; vary it, e.g. with {n} or {date}",
+        f"plan.yaml:{line}: daily/2027-02-04T10:30 repeats the text of daily/2027-02-02T10:30: X "
+        "refuses duplicate content; vary it, e.g. with {n} or {date}",
+    ]
+    dated = replace(BASE, "text: Every weekday we stand together ({n}).",
+                    "text: '{date}: we stand together.'")
+    checked = check_file(write_plan(tmp_path, dated), formats=load_registry(), now=NOW,
+                         max_pixels=150_000_000)
+    assert [d.post_text for d in checked.desired if d.key.startswith("daily/")] == [
+        "2 February: we stand together.", "3 February: we stand together.",
+        "4 February: we stand together."]
+
+
 def test_a_passed_media_deadline_is_reported(tmp_path: Path) -> None:
     report = _check(tmp_path, BASE, now=datetime(2027, 1, 20, tzinfo=UTC))
     line = _line(BASE, "sites: [MER-48-0012]")
@@ -175,8 +195,9 @@ def test_a_passed_media_deadline_is_reported(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    # An unknown site and an over-long text: both are reported by one check.
     text = replace(BASE, "sites: [MER-6S-0200]", "sites: [MER-6S-9999]")
-    text = replace(text, "text: Every weekday we stand together.", f"text: {LONG}")
+    text = replace(text, "text: Every weekday we stand together ({n}).", f"text: {LONG} {{n}}")
     assert len(_check(tmp_path, text)) == 2
 
 

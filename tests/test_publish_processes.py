@@ -35,35 +35,55 @@ def fake() -> Iterator[FakeX]:
     server.stop()
 
 
-def _env(pg_url: str, broker: str, tmp_path: Path, fake: FakeX, creds: dict[str, str]
-         ) -> dict[str, str]:
+def _env(
+    pg_url: str, broker: str, tmp_path: Path, fake: FakeX, creds: dict[str, str]
+) -> dict[str, str]:
     return env_for(
-        CAMPAIGN_DATABASE_URL=pg_url, CAMPAIGN_BROKER_URL=broker,
+        CAMPAIGN_DATABASE_URL=pg_url,
+        CAMPAIGN_BROKER_URL=broker,
         CAMPAIGN_STORAGE_URL=f"file://{tmp_path / 'store'}",
         CAMPAIGN_DATA_DIR=str(tmp_path / "var"),
-        CAMPAIGN_X_API_BASE=fake.url, CAMPAIGN_X_UPLOAD_BASE=fake.url,
+        CAMPAIGN_X_API_BASE=fake.url,
+        CAMPAIGN_X_UPLOAD_BASE=fake.url,
         CAMPAIGN_X_CREDENTIALS=json.dumps({HANDLE: creds}),
         # Short fuses so recovery happens within the test.
-        CAMPAIGN_RESEND_AFTER_SECONDS="3", CAMPAIGN_PUBLISH_TIME_LIMIT_SECONDS="6",
-        CAMPAIGN_RECONCILE_SETTLE_SECONDS="1", CAMPAIGN_SWEEP_INTERVAL_SECONDS="1",
-        CAMPAIGN_SCHEDULER_LEASE_SECONDS="3", CAMPAIGN_HTTP_TIMEOUT_SECONDS="3",
+        CAMPAIGN_RESEND_AFTER_SECONDS="3",
+        CAMPAIGN_PUBLISH_TIME_LIMIT_SECONDS="6",
+        CAMPAIGN_RECONCILE_SETTLE_SECONDS="1",
+        CAMPAIGN_SWEEP_INTERVAL_SECONDS="1",
+        CAMPAIGN_SCHEDULER_LEASE_SECONDS="3",
+        CAMPAIGN_HTTP_TIMEOUT_SECONDS="3",
     )
 
 
-def _setup(pg_url: str, tmp_path: Path, fake: FakeX, count: int,
-           spacing: timedelta = timedelta(0)) -> tuple[list[int], dict[str, str]]:
+def _setup(
+    pg_url: str, tmp_path: Path, fake: FakeX, count: int, spacing: timedelta = timedelta(0)
+) -> tuple[list[int], dict[str, str]]:
     settings = settings_for(pg_url, tmp_path, None)
     app = make_app(settings)
     creds = fake.add_account(HANDLE)
-    ids = queue_posts(app, tmp_path, count, due=datetime.now(UTC) + timedelta(seconds=2),
-                      spacing=spacing, state=PlacementState.APPROVED)
+    ids = queue_posts(
+        app,
+        tmp_path,
+        count,
+        due=datetime.now(UTC) + timedelta(seconds=2),
+        spacing=spacing,
+        state=PlacementState.APPROVED,
+    )
     # Render once here so the workers' time goes to publishing.
     with app.db.session() as s:
         from campaign.models import Placement
 
         version_id = s.get(Placement, ids[0]).version_id  # type: ignore[union-attr]
-    ensure_rendition(app.db, app.storage, app.formats, version_id=version_id,
-                     format_id="x-landscape", max_pixels=150_000_000, now=datetime.now(UTC))
+    ensure_rendition(
+        app.db,
+        app.storage,
+        app.formats,
+        version_id=version_id,
+        format_id="x-landscape",
+        max_pixels=150_000_000,
+        now=datetime.now(UTC),
+    )
     app.db.engine.dispose()
     return ids, creds
 
@@ -97,13 +117,15 @@ def _all_published(pg_url: str, ids: list[int]) -> bool:
     return all(final.get(i) == "published" for i in ids)
 
 
-def test_100_posts_by_2_workers_each_once_with_its_image(pg_url: str, redis_url: str,
-                                                          tmp_path: Path, fake: FakeX) -> None:
+def test_100_posts_by_2_workers_each_once_with_its_image(
+    pg_url: str, redis_url: str, tmp_path: Path, fake: FakeX
+) -> None:
     ids, creds = _setup(pg_url, tmp_path, fake, 100)
     env = _env(pg_url, redis_url, tmp_path, fake, creds)
     procs = [Proc(["scheduler"], env, tmp_path, tmp_path / "scheduler.log")]
-    procs += [Proc(["worker", "-c", "2"], env, tmp_path, tmp_path / f"worker{i}.log")
-              for i in range(2)]
+    procs += [
+        Proc(["worker", "-c", "2"], env, tmp_path, tmp_path / f"worker{i}.log") for i in range(2)
+    ]
     try:
         wait_for(lambda: _all_published(pg_url, ids), 120, "100 posts published")
     finally:
@@ -151,9 +173,23 @@ def _redis(port: int, folder: Path) -> subprocess.Popen[bytes]:
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed", pytrace=False)
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(folder)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import redis
 
     wait_for(lambda: _pings(redis.Redis(port=port)), 10, "the private redis-server")
@@ -169,15 +205,18 @@ def _pings(client) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
-def test_a_redis_restart_mid_run_loses_and_doubles_nothing(pg_url: str, tmp_path: Path,
-                                                           fake: FakeX) -> None:
+def test_a_redis_restart_mid_run_loses_and_doubles_nothing(
+    pg_url: str, tmp_path: Path, fake: FakeX
+) -> None:
     port = _free_port()
     server = _redis(port, tmp_path)
     broker = f"redis://127.0.0.1:{port}/0"
     ids, creds = _setup(pg_url, tmp_path, fake, 40, spacing=timedelta(milliseconds=250))
     env = _env(pg_url, broker, tmp_path, fake, creds)
-    procs = [Proc(["scheduler"], env, tmp_path, tmp_path / "scheduler.log"),
-             Proc(["worker", "-c", "2"], env, tmp_path, tmp_path / "worker.log")]
+    procs = [
+        Proc(["scheduler"], env, tmp_path, tmp_path / "scheduler.log"),
+        Proc(["worker", "-c", "2"], env, tmp_path, tmp_path / "worker.log"),
+    ]
     try:
         wait_for(lambda: len(fake.posts()) >= 8, 60, "the first posts")
         server.kill()  # no persistence: whatever was queued is gone

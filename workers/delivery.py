@@ -59,7 +59,9 @@ def deliver(app: App, placement_ids: list[int]) -> list[Package]:
     packages = []
     for (owner, start, end), group in sorted(groups.items()):
         try:
-            packages.append(_package(app, owner, start, end, group))
+            package = _package(app, owner, start, end, group)
+            if package is not None:
+                packages.append(package)
         except CampaignError as exc:
             with app.db.session() as session:
                 for p in group:
@@ -78,7 +80,7 @@ def deliver(app: App, placement_ids: list[int]) -> list[Package]:
     return packages
 
 
-def _package(app: App, owner: str, start: str, end: str, group: list[Placement]) -> Package:
+def _package(app: App, owner: str, start: str, end: str, group: list[Placement]) -> Package | None:
     # Read what the package needs, then close the session before rendering: the
     # rendition service opens its own (SQLite allows one writer at a time).
     with app.db.session() as session:
@@ -92,21 +94,50 @@ def _package(app: App, owner: str, start: str, end: str, group: list[Placement])
     files: dict[str, bytes] = {}
     sites = []
     cells: dict[str, Cell] = {}
+    refused: list[tuple[Placement, str]] = []
     for p, version, artwork, site in rows:
         rendition, _ = ensure_rendition(
-            app.db, app.storage, app.formats, version_id=p.version_id, format_id=p.format_id,
-            max_pixels=app.settings.max_image_pixels, now=app.clock.now())
+            app.db,
+            app.storage,
+            app.formats,
+            version_id=p.version_id,
+            format_id=p.format_id,
+            max_pixels=app.settings.max_image_pixels,
+            now=app.clock.now(),
+        )
+        if rendition.status == "fail":
+            # Never send a media owner a file that failed preflight.
+            refused.append(
+                (
+                    p,
+                    f"the {p.format_id} rendition failed preflight: "
+                    f"{'; '.join(rendition.messages)}",
+                )
+            )
+            continue
         ext = rendition.storage_key.rsplit(".", 1)[-1]
-        name = (f"{p.format_id}__{artwork.key if artwork else 'artwork'}-v"
-                f"{version.number if version else 0}.{ext}")
+        name = (
+            f"{p.format_id}__{artwork.key if artwork else 'artwork'}-v"
+            f"{version.number if version else 0}.{ext}"
+        )
         if name not in files:
             files[name] = app.storage.get_bytes(rendition.storage_key)
             cells[name] = _cell(rendition, name, files[name])
-        sites.append({"placement_id": p.id, "key": p.plan_key,
-                      "site": site.code if site else None,
-                      "address": site.address if site else None,
-                      "format": p.format_id, "file": name, "sha256": rendition.sha256,
-                      "preflight": rendition.status})
+        sites.append(
+            {
+                "placement_id": p.id,
+                "key": p.plan_key,
+                "site": site.code if site else None,
+                "address": site.address if site else None,
+                "format": p.format_id,
+                "file": name,
+                "sha256": rendition.sha256,
+                "preflight": rendition.status,
+            }
+        )
+    if not files:
+        _fail_refused(app, refused)
+        return None
     checksums = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
     manifest = {
         "campaign": campaign.slug if campaign else None,
@@ -129,20 +160,41 @@ def _package(app: App, owner: str, start: str, end: str, group: list[Placement])
     dest.put_bytes(
         f"{prefix}/manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     )
+    refused_ids = {p.id for p, _ in refused}
     now = app.clock.now()
     with app.db.session() as session:
         for p in group:
-            claim(
+            if p.id not in refused_ids:
+                claim(
+                    session,
+                    p.id,
+                    expected=S.PUBLISHING,
+                    target=S.DELIVERED,
+                    actor=ACTOR,  # type: ignore[arg-type]
+                    now=now,
+                    details={"package": f"{dest.url.rstrip('/')}/{prefix}", "files": checksums},
+                )
+        session.commit()
+    _fail_refused(app, refused)
+    return Package(prefix, checksums, [p.id for p in group if p.id not in refused_ids])  # type: ignore[misc]
+
+
+def _fail_refused(app: App, refused: list[tuple[Placement, str]]) -> None:
+    with app.db.session() as session:
+        for p, reason in refused:
+            row = claim(
                 session,
                 p.id,
                 expected=S.PUBLISHING,
-                target=S.DELIVERED,
-                actor=ACTOR,
-                now=now,  # type: ignore[arg-type]
-                details={"package": f"{dest.url.rstrip('/')}/{prefix}", "files": checksums},
+                target=S.FAILED,
+                actor=ACTOR,  # type: ignore[arg-type]
+                now=app.clock.now(),
+                details={"reason": reason},
             )
+            if row is not None:
+                row.last_error = reason
+                session.add(row)
         session.commit()
-    return Package(prefix, checksums, [p.id for p in group])  # type: ignore[misc]
 
 
 def _cell(rendition: Rendition, name: str, data: bytes) -> Cell:

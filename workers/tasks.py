@@ -14,10 +14,22 @@ from campaign.errors import CampaignError
 log = logging.getLogger("campaign.worker")
 
 
+_EMBEDDED: list[App] = []
+
+
+def use_app(app: App | None) -> None:
+    """Run tasks in this process against ``app`` (embedded worker: same clock, same settings)."""
+    _EMBEDDED[:] = [app] if app is not None else []
+
+
 @lru_cache(maxsize=1)
-def worker_app() -> App:
-    """Return this worker process's wired application (one per process)."""
+def _process_app() -> App:
     return bootstrap()
+
+
+def worker_app() -> App:
+    """Return the application tasks run against (one per worker process)."""
+    return _EMBEDDED[0] if _EMBEDDED else _process_app()
 
 
 @shared_task(

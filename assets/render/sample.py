@@ -32,9 +32,10 @@ SAMPLES = [
         PARTNERS,
         ("#12355b", "#2a9d8f"),
     ),
+    # Portrait for the 6-sheet (7122 x 10665 px): a 1.5x upscale, a preflight warning to show.
     SampleArt(
         "main-portrait.jpg",
-        (2400, 3600),
+        (4800, 7200),
         "TOGETHER AS ONE",
         "Knife crime affects us all.",
         PARTNERS,
