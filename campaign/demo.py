@@ -267,8 +267,13 @@ def _summary(app: App, fake: FakeX, work: Path, step: Say, out: DemoReport) -> N
                 Placement.state.in_(["failed", "missed", "unknown"])
             )
         ).all()  # type: ignore[attr-defined]
-        actions = list(s.exec(select(PlacementEvent.to_state, PlacementEvent.details).where(
-            PlacementEvent.actor == "worker")))
+        actions = list(
+            s.exec(
+                select(PlacementEvent.to_state, PlacementEvent.details).where(
+                    PlacementEvent.actor == "worker"
+                )
+            )
+        )
     rate_limited = sum(1 for to, d in actions if to == "queued" and "429" in str(d.get("reason")))
     reconciled = sum(1 for to, d in actions if to == "published" and d.get("reconciled"))
     out.posts = len(fake.posts())
@@ -283,8 +288,10 @@ def _summary(app: App, fake: FakeX, work: Path, step: Say, out: DemoReport) -> N
         step(f"  {channel:<10} {states}")
     step(f"  X posts published on the fake X server: {out.posts}")
     step(f"  print packages delivered to {work / 'deliveries'}: {out.deliveries}")
-    step(f"  rate-limited posts that waited for X's reset: {rate_limited}; unknown outcomes "
-         f"resolved by reconciliation without posting twice: {reconciled}")
+    step(
+        f"  rate-limited posts that waited for X's reset: {rate_limited}; unknown outcomes "
+        f"resolved by reconciliation without posting twice: {reconciled}"
+    )
     out.warnings = [f"{f}: {st}: {m[0] if m else ''}" for f, st, m in rendition_warnings]
     out.warnings += [f"{k}: {st}: {e or ''}" for k, st, e in problems]
     step(f"  warnings: {len(out.warnings)}")

@@ -195,3 +195,40 @@ class Proof(SQLModel, table=True):
     taken_on: date
     added_by: str = Field(max_length=120)
     added_at: datetime = _instant(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    """A person who signs in: comms, manager, viewer or admin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    role: str = Field(max_length=16)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: datetime = _instant(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    """An API token; only its SHA-256 is stored, the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = Field(max_length=120)
+    token_sha256: str = Field(max_length=64, unique=True)
+    created_at: datetime = _instant(default_factory=utcnow)
+    revoked: bool = False
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed sign-ins, for rate limiting across processes."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_email_at", "email", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200)
+    address: str = Field(max_length=64)
+    at: datetime = _instant(default_factory=utcnow)

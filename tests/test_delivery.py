@@ -31,7 +31,7 @@ def app(db_url: str, tmp_path: Path) -> App:
     return make_app(settings_for(db_url, tmp_path, None))
 
 
-def _print_placements(app: App, tmp_path: Path) -> list[int]:
+def _print_placements(app: App, tmp_path: Path, size: tuple[int, int] = (4800, 2400)) -> list[int]:
     campaigns.ensure_campaign(
         app.db, slug="tao", name="T", timezone="Europe/London", actor="t", now=NOW
     )
@@ -40,7 +40,7 @@ def _print_placements(app: App, tmp_path: Path) -> list[int]:
         app.storage,
         campaign_slug="tao",
         title="Main",
-        path=images.master_jpeg(tmp_path / "m.jpg", (2400, 1200)),
+        path=images.master_jpeg(tmp_path / "m.jpg", size),
         max_pixels=150_000_000,
         actor="t",
         now=NOW,
@@ -106,6 +106,18 @@ def test_a_package_per_media_owner_and_flight(app: App, tmp_path: Path) -> None:
         ).all()
         assert len(delivered) == 3
         assert delivered[0].details["files"]["contact-sheet.png"]
+
+
+def test_a_file_that_failed_preflight_is_never_delivered(app: App, tmp_path: Path) -> None:
+    ids = _print_placements(app, tmp_path, size=(2400, 1200))  # 3x upscale for a 48-sheet
+    (package,) = deliver(app, ids)
+    assert package.placement_ids == [ids[2]]  # only the newspaper
+    with app.db.session() as s:
+        failed = [s.get(Placement, i) for i in ids[:2]]
+    assert {p.state for p in failed} == {S.FAILED}  # type: ignore[union-attr]
+    assert failed[0].last_error.startswith(  # type: ignore[union-attr]
+        "the billboard-48-sheet rendition failed preflight: fail: master upscaled 3.00x"
+    )
 
 
 def test_a_rerun_writes_the_same_package_again(app: App, tmp_path: Path) -> None:

@@ -77,7 +77,9 @@ def test_a_plan_with_errors_changes_nothing(ctx) -> None:  # type: ignore[no-unt
 def test_changes_and_cancellations_are_reported(ctx) -> None:  # type: ignore[no-untyped-def]
     db, apply = ctx
     apply()
-    text = replace(BASE, "text: Every weekday we stand together ({n}).", "text: We stand together ({n}).")
+    text = replace(
+        BASE, "text: Every weekday we stand together ({n}).", "text: We stand together ({n})."
+    )
     text = replace(text, "    end: 2027-02-28", "    end: 2027-03-07")
     text = replace(text, "    count: 3", "    count: 2")
     report = apply(text)

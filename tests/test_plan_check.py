@@ -166,8 +166,11 @@ def test_each_check_reports_its_line_and_message(
 
 
 def test_repeated_text_for_x_is_an_error_and_placeholders_vary_it(tmp_path: Path) -> None:
-    text = replace(BASE, "text: Every weekday we stand together ({n}).",
-                   "text: Every weekday we stand together.")
+    text = replace(
+        BASE,
+        "text: Every weekday we stand together ({n}).",
+        "text: Every weekday we stand together.",
+    )
     report = _check(tmp_path, text)
     line = _line(text, 'time: "10:30"')
     assert report == [
@@ -176,13 +179,17 @@ def test_repeated_text_for_x_is_an_error_and_placeholders_vary_it(tmp_path: Path
         f"plan.yaml:{line}: daily/2027-02-04T10:30 repeats the text of daily/2027-02-02T10:30: X "
         "refuses duplicate content; vary it, e.g. with {n} or {date}",
     ]
-    dated = replace(BASE, "text: Every weekday we stand together ({n}).",
-                    "text: '{date}: we stand together.'")
-    checked = check_file(write_plan(tmp_path, dated), formats=load_registry(), now=NOW,
-                         max_pixels=150_000_000)
+    dated = replace(
+        BASE, "text: Every weekday we stand together ({n}).", "text: '{date}: we stand together.'"
+    )
+    checked = check_file(
+        write_plan(tmp_path, dated), formats=load_registry(), now=NOW, max_pixels=150_000_000
+    )
     assert [d.post_text for d in checked.desired if d.key.startswith("daily/")] == [
-        "2 February: we stand together.", "3 February: we stand together.",
-        "4 February: we stand together."]
+        "2 February: we stand together.",
+        "3 February: we stand together.",
+        "4 February: we stand together.",
+    ]
 
 
 def test_a_passed_media_deadline_is_reported(tmp_path: Path) -> None:

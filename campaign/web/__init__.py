@@ -1,0 +1,1 @@
+"""The web app and JSON API (FastAPI, server-rendered pages)."""
