@@ -158,6 +158,10 @@ def test_log_filters_and_csv_export(seeded: Seeded, web) -> None:  # type: ignor
     assert resp.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(resp.text)))
     assert rows and {r["channel"] for r in rows} == {"social"}
+    blank = client.get("/log", params={"channel": "social", "since": "", "until": ""})
+    assert blank.status_code == 200  # a filter form's empty date fields mean "no filter"
+    bad = client.get("/log", params={"since": "soon"}, headers={"Accept": "text/html"})
+    assert bad.status_code == 422 and "since: use a date such as 2027-02-01" in bad.text
 
 
 def test_api_needs_a_token_and_pages(seeded: Seeded, web) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from campaign.cli import assets as assets_cli
 from campaign.cli import campaigns as campaigns_cli
 from campaign.cli import db as db_cli
 from campaign.cli import demo as demo_cli
+from campaign.cli import log as log_cli
 from campaign.cli import plan as plan_cli
 from campaign.cli import proof as proof_cli
 from campaign.cli import scheduler as scheduler_cli
@@ -42,6 +43,7 @@ app.add_typer(plan_cli.app, name="plan")
 app.command("scheduler")(scheduler_cli.scheduler)
 app.add_typer(proof_cli.app, name="proof")
 app.command("web")(web_cli.web)
+app.add_typer(log_cli.app, name="log")
 app.add_typer(web_cli.users_app, name="users")
 app.command("demo")(demo_cli.demo)
 app.command("formats")(assets_cli.formats)

@@ -36,6 +36,7 @@ RULES: dict[str, frozenset[str]] = {
     "set_focal": COMMS,
     "render_version": COMMS,
     "rendition_file": EVERYONE,
+    "rendition_preview": EVERYONE,
     "contact_sheet": EVERYONE,
     "approvals": MANAGERS,
     "approve": MANAGERS,

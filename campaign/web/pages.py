@@ -288,6 +288,22 @@ def rendition_file(
     )
 
 
+@router.get("/renditions/{rendition_id}/preview.jpg", name="rendition_preview")
+def rendition_preview(app: AppDep, viewer: Authorized, rendition_id: int) -> Response:
+    """A small sRGB picture of any rendition, PDFs and CMYK included."""
+    from assets.render.sheet import thumbnail_of
+
+    with app.db.session() as s:
+        r = s.get(Rendition, rendition_id)
+    if r is None:
+        raise NotFound(f"no rendition {rendition_id}")
+    buf = io.BytesIO()
+    thumbnail_of(app.storage.get_bytes(r.storage_key)).save(buf, "JPEG", quality=85)
+    return Response(
+        buf.getvalue(), media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"}
+    )
+
+
 @router.get("/versions/{version_id}/contact-sheet.png", name="contact_sheet")
 def contact_sheet(app: AppDep, viewer: Authorized, version_id: int) -> Response:
     from assets.render.sheet import Cell, sheet_of_cells, sheet_png, thumbnail_of
@@ -331,25 +347,35 @@ def approve(app: AppDep, viewer: Authorized, version_id: int) -> Response:
 
 
 # --- the placement log ----------------------------------------------------------------
+def _day(value: str | None, name: str) -> date | None:
+    # A filter form sends its empty date fields as "": that means "no filter".
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{name}: use a date such as 2027-02-01") from None
+
+
 def _filter(
     campaign: str | None,
     channel: str | None,
     site: str | None,
     status: str | None,
-    since: date | None,
-    until: date | None,
+    since: str | None,
+    until: str | None,
 ) -> logquery.LogFilter:
     return logquery.LogFilter(
         campaign=campaign or None,
         channel=channel or None,
         site=site or None,
         status=status or None,
-        since=since,
-        until=until,
+        since=_day(since, "since"),
+        until=_day(until, "until"),
     )
 
 
-OptDate = Annotated[date | None, Query()]
+OptDate = Annotated[str | None, Query(description="YYYY-MM-DD")]
 
 
 @router.get("/log", name="log_page", response_class=HTMLResponse)
