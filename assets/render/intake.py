@@ -85,18 +85,15 @@ def probe(path: Path, *, max_pixels: int) -> MasterInfo:
 
 
 def _probe_pdf(path: Path) -> MasterInfo:
-    import pypdfium2 as pdfium
+    from assets.render.pdfium import PdfiumError, document
 
     try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
+        with document(path) as pdf:
+            if len(pdf) < 1:
+                raise ImageRejected(f"{path.name}: the PDF has no pages")
+            w_pt, h_pt = pdf[0].get_size()
+    except PdfiumError as exc:
         raise ImageRejected(f"{path.name}: not a readable PDF ({exc})") from None
-    try:
-        if len(pdf) < 1:
-            raise ImageRejected(f"{path.name}: the PDF has no pages")
-        w_pt, h_pt = pdf[0].get_size()
-    finally:
-        pdf.close()
     return MasterInfo("PDF", round(w_pt), round(h_pt), "RGB", False)
 
 
@@ -142,17 +139,15 @@ def _draft_size(info: MasterInfo, targets: list[tuple[int, int]]) -> tuple[int, 
 def _open_pdf(
     path: Path, info: MasterInfo, targets: list[tuple[int, int]], max_pixels: int
 ) -> Master:
-    import pypdfium2 as pdfium
+    from assets.render.pdfium import PdfiumError, document
 
     scale = pdf_raster_scale(info, targets, max_pixels)
-    pdf = pdfium.PdfDocument(str(path))
     try:
-        bitmap = pdf[0].render(scale=scale, fill_color=(255, 255, 255, 255))
-        image = bitmap.to_pil().convert("RGB")
-    except pdfium.PdfiumError as exc:
+        with document(path) as pdf:
+            bitmap = pdf[0].render(scale=scale, fill_color=(255, 255, 255, 255))
+            image = bitmap.to_pil().convert("RGB")
+    except PdfiumError as exc:
         raise ImageRejected(f"{path.name}: cannot rasterise the PDF ({exc})") from None
-    finally:
-        pdf.close()
     return Master(image, None, MasterInfo("PDF", image.width, image.height, "RGB", False))
 
 

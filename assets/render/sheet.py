@@ -45,15 +45,12 @@ def thumbnail_of(data: bytes) -> Image.Image:
     from assets.render import colour
 
     if data[:5] == b"%PDF-":
-        import pypdfium2 as pdfium
+        from assets.render.pdfium import document
 
-        pdf = pdfium.PdfDocument(data)
-        try:
+        with document(data) as pdf:
             page = pdf[0]
             scale = min(THUMB_BOX[0] / page.get_width(), THUMB_BOX[1] / page.get_height())
             return page.render(scale=scale).to_pil().convert("RGB")
-        finally:
-            pdf.close()
     with Image.open(io.BytesIO(data)) as im:
         im.draft("RGB", THUMB_BOX)
         im.thumbnail(THUMB_BOX)
