@@ -191,3 +191,27 @@ def test_healthz_and_metrics(seeded: Seeded, web) -> None:  # type: ignore[no-un
     metrics = client.get("/metrics").text
     assert 'campaign_placements{kind="social",state="planned"}' in metrics
     assert "campaign_queue_depth" in metrics
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "failing"),
+    [
+        ("database_url", "postgresql://127.0.0.1:1/campaign", "database"),
+        ("broker_url", "redis://127.0.0.1:1/0", "broker"),
+    ],
+    ids=["postgres down", "redis down"],
+)
+def test_healthz_fails_when_a_service_is_down(
+    sqlite_url: str, tmp_path: Path, setting: str, value: str, failing: str
+) -> None:
+    from campaign.bootstrap import bootstrap
+    from campaign.settings import Settings
+
+    values = {"database_url": sqlite_url, "data_dir": tmp_path / "var", setting: value}
+    web = create_app(bootstrap(Settings(**values)))  # type: ignore[arg-type]
+    resp = TestClient(web).get("/healthz")
+    assert resp.status_code == 503
+    body = resp.json()
+    assert body["status"] == "unavailable" and body[failing].startswith("error: ")
+    others = {"database", "broker", "storage"} - {failing}
+    assert all(body[name] == "ok" for name in others), body

@@ -21,6 +21,7 @@ from campaign.cli import demo as demo_cli
 from campaign.cli import log as log_cli
 from campaign.cli import plan as plan_cli
 from campaign.cli import proof as proof_cli
+from campaign.cli import run as run_cli
 from campaign.cli import scheduler as scheduler_cli
 from campaign.cli import web as web_cli
 from campaign.cli import worker as worker_cli
@@ -43,6 +44,7 @@ app.add_typer(plan_cli.app, name="plan")
 app.command("scheduler")(scheduler_cli.scheduler)
 app.add_typer(proof_cli.app, name="proof")
 app.command("web")(web_cli.web)
+app.command("run")(run_cli.run)
 app.add_typer(log_cli.app, name="log")
 app.add_typer(web_cli.users_app, name="users")
 app.command("demo")(demo_cli.demo)
