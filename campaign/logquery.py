@@ -49,7 +49,15 @@ class LogFilter:
         }
 
 
-def _statement(f: LogFilter) -> Select:  # type: ignore[type-arg]
+def _campaign_id(db: Database, f: LogFilter) -> int | None:
+    if not f.campaign:
+        return None
+    with db.session() as session:
+        # -1 matches nothing: an unknown campaign gives an empty log, not all of it.
+        return session.exec(select(Campaign.id).where(Campaign.slug == f.campaign)).first() or -1
+
+
+def _statement(f: LogFilter, campaign_id: int | None) -> Select:  # type: ignore[type-arg]
     stmt = (
         select(PlacementEvent, Campaign.slug, Site.code)
         .outerjoin(Campaign, Campaign.id == PlacementEvent.campaign_id)
@@ -61,12 +69,23 @@ def _statement(f: LogFilter) -> Select:  # type: ignore[type-arg]
         )
     )  # type: ignore[arg-type]
     zone = ZoneInfo(f.timezone)
+    # Filter on the event's own columns (resolved by subquery) so that an index of
+    # (campaign_id, ..., id) can walk the newest entries first; the joins are display only.
     if f.campaign:
-        stmt = stmt.where(Campaign.slug == f.campaign)
+        stmt = stmt.where(
+            PlacementEvent.campaign_id
+            == select(Campaign.id).where(Campaign.slug == f.campaign).scalar_subquery()
+        )
     if f.channel:
         stmt = stmt.where(PlacementEvent.channel == f.channel)
     if f.site:
-        stmt = stmt.where(Site.code == f.site)
+        stmt = stmt.where(
+            PlacementEvent.placement_id.in_(  # type: ignore[union-attr]
+                select(Placement.id)
+                .join(Site, Site.id == Placement.site_id)  # type: ignore[arg-type]
+                .where(Site.code == f.site)
+            )
+        )
     if f.status:
         stmt = stmt.where(PlacementEvent.to_state == f.status)
     if f.placement_id:
@@ -105,7 +124,8 @@ class Row:
 
 def page(db: Database, f: LogFilter, *, limit: int = 50, before: int | None = None) -> list[Row]:
     """Return up to ``limit`` events, newest first, older than event id ``before``."""
-    stmt = _statement(f)
+    campaign_id = _campaign_id(db, f)
+    stmt = _statement(f, campaign_id)
     if before is not None:
         stmt = stmt.where(PlacementEvent.id < before)  # type: ignore[operator]
     stmt = stmt.order_by(PlacementEvent.id.desc()).limit(limit)  # type: ignore[union-attr]
@@ -116,9 +136,10 @@ def page(db: Database, f: LogFilter, *, limit: int = 50, before: int | None = No
 def stream(db: Database, f: LogFilter, *, batch: int = 2000) -> Iterator[Row]:
     """Yield every matching event, oldest first, in batches (flat memory)."""
     after = 0
+    campaign_id = _campaign_id(db, f)
     while True:
         stmt = (
-            _statement(f)
+            _statement(f, campaign_id)
             .where(PlacementEvent.id > after)  # type: ignore[operator]
             .order_by(PlacementEvent.id)
             .limit(batch)

@@ -152,6 +152,11 @@ class PlacementEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_event_campaign_at", "campaign_id", "at"),
         Index("ix_event_placement", "placement_id", "id"),
+        # The log page filters by campaign (and channel or state) and pages newest first.
+        Index("ix_event_campaign_id", "campaign_id", "id"),
+        Index("ix_event_campaign_channel_id", "campaign_id", "channel", "id"),
+        Index("ix_event_campaign_state_id", "campaign_id", "to_state", "id"),
+        Index("ix_event_state_id", "to_state", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

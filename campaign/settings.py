@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     outbox_dir: Path | None = None
     delivery_url: str = ""
     log_json: bool = False
+    # Failure notifications: a failed, missed or unknown placement is reported once.
+    notify_webhook_url: str = ""
+    notify_email: str = ""
+    smtp_url: str = Field(default="", description="smtp://user:password@host:port")
 
     @field_validator("timezone")
     @classmethod

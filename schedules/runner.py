@@ -86,6 +86,11 @@ class SchedulerProcess:
             return min(5.0, self.sweep)
         self._down_since = None
         self.last = result
+        from campaign.notify import notify_failures
+
+        notified = notify_failures(self.app.db, self.app.settings, now=now)
+        if notified:
+            log.info("notified about %s placement(s) needing attention", len(notified))
         lines = list(summarise(result))
         if lines:
             log.info("tick: %s", ", ".join(lines))

@@ -17,7 +17,7 @@ from campaign import logquery
 from campaign.approvals import approve_version
 from campaign.errors import NotFound
 from campaign.models import Campaign, Placement
-from campaign.web.deps import AppDep, Authorized
+from campaign.web.deps import MAX_ID, AppDep, Authorized, RowId
 from campaign.web.pages import _save_limited
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -66,7 +66,7 @@ class VersionOut(BaseModel):
 
 
 class ApprovedOut(BaseModel):
-    version_id: int
+    version_id: RowId
     placements_approved: int
 
 
@@ -85,7 +85,7 @@ def api_placements(
     viewer: Authorized,
     slug: str,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> PageOut:
     with app.db.session() as s:
         c = s.exec(select(Campaign).where(Campaign.slug == slug)).first()
@@ -122,7 +122,7 @@ def api_log(
     since: date | None = None,
     until: date | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> PageOut:
     f = logquery.LogFilter(
         campaign=campaign, channel=channel, site=site, status=status, since=since, until=until
@@ -144,7 +144,7 @@ def api_formats(app: AppDep, viewer: Authorized) -> list[dict[str, Any]]:
 
 
 @router.get("/versions/{version_id}", name="api_version", response_model=VersionOut)
-def api_version(app: AppDep, viewer: Authorized, version_id: int) -> VersionOut:
+def api_version(app: AppDep, viewer: Authorized, version_id: RowId) -> VersionOut:
     st = version_status(app.db, app.formats, version_id=version_id)
     return VersionOut(
         id=version_id,
@@ -166,7 +166,7 @@ def api_version(app: AppDep, viewer: Authorized, version_id: int) -> VersionOut:
 
 
 @router.post("/versions/{version_id}/approve", name="api_approve", response_model=ApprovedOut)
-def api_approve(app: AppDep, viewer: Authorized, version_id: int) -> ApprovedOut:
+def api_approve(app: AppDep, viewer: Authorized, version_id: RowId) -> ApprovedOut:
     n = approve_version(app.db, version_id=version_id, actor=viewer.actor, now=app.clock.now())
     return ApprovedOut(version_id=version_id, placements_approved=n)
 

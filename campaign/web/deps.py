@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 
 from campaign.bootstrap import App
 from campaign.models import User
@@ -79,3 +79,9 @@ async def check_csrf(request: Request) -> None:
     expected = request.session.get("csrf")
     if not expected or not sent or not secrets.compare_digest(str(sent), expected):
         raise HTTPException(403, "the form expired or did not come from this site: reload it")
+
+
+# Row ids are 32-bit integers in PostgreSQL: anything larger is simply not found, and
+# must never reach the database as an out-of-range parameter (a 500).
+MAX_ID = 2_147_483_647
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]

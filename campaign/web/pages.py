@@ -31,7 +31,7 @@ from campaign.models import (
 )
 from campaign.report import timeline_svg
 from campaign.users import authenticate, create_token, create_user, list_users
-from campaign.web.deps import AppDep, Authorized, check_csrf, csrf_token
+from campaign.web.deps import MAX_ID, AppDep, Authorized, RowId, check_csrf, csrf_token
 
 router = APIRouter()
 Csrf = Depends(check_csrf)
@@ -191,7 +191,7 @@ async def _save_limited(upload: UploadFile, path: Path, limit: int) -> None:
 
 @router.get("/versions/{version_id}", name="version_page", response_class=HTMLResponse)
 def version_page(
-    request: Request, app: AppDep, viewer: Authorized, version_id: int
+    request: Request, app: AppDep, viewer: Authorized, version_id: RowId
 ) -> HTMLResponse:
     with app.db.session() as s:
         version = s.get(ArtworkVersion, version_id)
@@ -217,7 +217,7 @@ def version_page(
 
 
 @router.get("/versions/{version_id}/master.jpg", name="version_master")
-def version_master(app: AppDep, viewer: Authorized, version_id: int) -> Response:
+def version_master(app: AppDep, viewer: Authorized, version_id: RowId) -> Response:
     """A screen-sized preview of the master (the focal-point picker shows it)."""
     from assets.library import master_key
     from assets.render.sheet import thumbnail_of
@@ -239,7 +239,7 @@ def version_master(app: AppDep, viewer: Authorized, version_id: int) -> Response
 def set_focal_point(
     app: AppDep,
     viewer: Authorized,
-    version_id: int,
+    version_id: RowId,
     x: Annotated[float, Form(ge=0, le=1)],
     y: Annotated[float, Form(ge=0, le=1)],
 ) -> Response:
@@ -257,7 +257,7 @@ def set_focal_point(
 
 
 @router.post("/versions/{version_id}/render", name="render_version", dependencies=[Csrf])
-def render_version(app: AppDep, viewer: Authorized, version_id: int) -> Response:
+def render_version(app: AppDep, viewer: Authorized, version_id: RowId) -> Response:
     for fmt in app.formats:
         app.dispatcher.render(version_id, fmt.id)
     return RedirectResponse(f"/versions/{version_id}", status_code=303)
@@ -265,7 +265,7 @@ def render_version(app: AppDep, viewer: Authorized, version_id: int) -> Response
 
 @router.get("/renditions/{rendition_id}", name="rendition_file")
 def rendition_file(
-    app: AppDep, viewer: Authorized, rendition_id: int, download: bool = False
+    app: AppDep, viewer: Authorized, rendition_id: RowId, download: bool = False
 ) -> Response:
     with app.db.session() as s:
         r = s.get(Rendition, rendition_id)
@@ -289,7 +289,7 @@ def rendition_file(
 
 
 @router.get("/renditions/{rendition_id}/preview.jpg", name="rendition_preview")
-def rendition_preview(app: AppDep, viewer: Authorized, rendition_id: int) -> Response:
+def rendition_preview(app: AppDep, viewer: Authorized, rendition_id: RowId) -> Response:
     """A small sRGB picture of any rendition, PDFs and CMYK included."""
     from assets.render.sheet import thumbnail_of
 
@@ -305,7 +305,7 @@ def rendition_preview(app: AppDep, viewer: Authorized, rendition_id: int) -> Res
 
 
 @router.get("/versions/{version_id}/contact-sheet.png", name="contact_sheet")
-def contact_sheet(app: AppDep, viewer: Authorized, version_id: int) -> Response:
+def contact_sheet(app: AppDep, viewer: Authorized, version_id: RowId) -> Response:
     from assets.render.sheet import Cell, sheet_of_cells, sheet_png, thumbnail_of
 
     status = version_status(app.db, app.formats, version_id=version_id)
@@ -341,7 +341,7 @@ def approvals(request: Request, app: AppDep, viewer: Authorized) -> HTMLResponse
 
 
 @router.post("/versions/{version_id}/approve", name="approve", dependencies=[Csrf])
-def approve(app: AppDep, viewer: Authorized, version_id: int) -> Response:
+def approve(app: AppDep, viewer: Authorized, version_id: RowId) -> Response:
     approve_version(app.db, version_id=version_id, actor=viewer.actor, now=app.clock.now())
     return RedirectResponse(f"/versions/{version_id}", status_code=303)
 
@@ -389,7 +389,7 @@ def log_page(
     status: str | None = None,
     since: OptDate = None,
     until: OptDate = None,
-    before: int | None = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
     f = _filter(campaign, channel, site, status, since, until)
     rows = logquery.page(app.db, f, limit=50, before=before)
@@ -431,7 +431,7 @@ def log_csv(
 
 @router.get("/placements/{placement_id}", name="placement_page", response_class=HTMLResponse)
 def placement_page(
-    request: Request, app: AppDep, viewer: Authorized, placement_id: int
+    request: Request, app: AppDep, viewer: Authorized, placement_id: RowId
 ) -> HTMLResponse:
     with app.db.session() as s:
         p = s.get(Placement, placement_id)
