@@ -163,3 +163,17 @@ def version_status(
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
     return VersionStatus(version_id, len(wanted), len(rows), counts, list(rows))
+
+
+def rendition_for(app, placement) -> Rendition:  # type: ignore[no-untyped-def]
+    """Return (making it if needed) the rendition a placement sends out."""
+    row, _ = ensure_rendition(
+        app.db,
+        app.storage,
+        app.formats,
+        version_id=placement.version_id,
+        format_id=placement.format_id,
+        max_pixels=app.settings.max_image_pixels,
+        now=app.clock.now(),
+    )
+    return row

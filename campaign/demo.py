@@ -162,26 +162,19 @@ def _run(
 
 
 def _pending(app: App) -> bool:
-    """Return whether the worker still has something to do now."""
-    now = app.clock.now()
+    """Return whether the worker still has something to do now (busy, or a retry due)."""
+    if _busy(app):
+        return True
     with app.db.session() as s:
-        busy = s.exec(
-            select(func.count())
-            .select_from(Placement)
-            .where(
-                (Placement.state == S.PUBLISHING)
-                | ((Placement.state == S.QUEUED) & Placement.next_attempt_at.is_(None))
-            )  # type: ignore[union-attr]
-        ).one()
         due = s.exec(
             select(func.count())
             .select_from(Placement)
             .where(
                 Placement.state.in_([S.QUEUED.value, S.UNKNOWN.value]),  # type: ignore[attr-defined]
-                Placement.next_attempt_at <= now,
+                Placement.next_attempt_at <= app.clock.now(),  # type: ignore[operator]
             )
-        ).one()  # type: ignore[operator]
-    return bool(busy or due)
+        ).one()
+    return bool(due)
 
 
 def _wait(done: Callable[[], bool], seconds: float, what: str) -> None:

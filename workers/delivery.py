@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from assets.render.sheet import Cell, sheet_of_cells, sheet_png, thumbnail_of
-from assets.renditions import ensure_rendition
+from assets.renditions import rendition_for
 from assets.storage import open_storage
 from campaign.bootstrap import App
 from campaign.errors import CampaignError
@@ -96,15 +96,7 @@ def _package(app: App, owner: str, start: str, end: str, group: list[Placement])
     cells: dict[str, Cell] = {}
     refused: list[tuple[Placement, str]] = []
     for p, version, artwork, site in rows:
-        rendition, _ = ensure_rendition(
-            app.db,
-            app.storage,
-            app.formats,
-            version_id=p.version_id,
-            format_id=p.format_id,
-            max_pixels=app.settings.max_image_pixels,
-            now=app.clock.now(),
-        )
+        rendition = rendition_for(app, p)
         if rendition.status == "fail":
             # Never send a media owner a file that failed preflight.
             refused.append(

@@ -13,7 +13,7 @@ import logging
 import random
 from datetime import datetime, timedelta
 
-from assets.renditions import ensure_rendition
+from assets.renditions import rendition_for
 from campaign.bootstrap import App
 from campaign.dispatch import Dispatcher
 from campaign.errors import CampaignError
@@ -51,15 +51,7 @@ def _request(app: App, p: Placement) -> tuple[PostRequest, Site]:
         site = session.get(Site, p.site_id)
     if site is None:
         raise CampaignError(f"placement {p.id} has no site")
-    rendition, _ = ensure_rendition(
-        app.db,
-        app.storage,
-        app.formats,
-        version_id=p.version_id,
-        format_id=p.format_id,
-        max_pixels=app.settings.max_image_pixels,
-        now=app.clock.now(),
-    )
+    rendition = rendition_for(app, p)
     if rendition.status == "fail":
         raise Rejected(
             f"the {p.format_id} rendition failed preflight: {'; '.join(rendition.messages)}"

@@ -216,23 +216,27 @@ def version_page(
     )
 
 
+def _preview(data: bytes) -> Response:
+    """Answer with a small sRGB JPEG of any stored image or PDF (content-addressed: cacheable)."""
+    from assets.render.sheet import thumbnail_of
+
+    buf = io.BytesIO()
+    thumbnail_of(data).save(buf, "JPEG", quality=85)
+    return Response(
+        buf.getvalue(), media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"}
+    )
+
+
 @router.get("/versions/{version_id}/master.jpg", name="version_master")
 def version_master(app: AppDep, viewer: Authorized, version_id: RowId) -> Response:
     """A screen-sized preview of the master (the focal-point picker shows it)."""
     from assets.library import master_key
-    from assets.render.sheet import thumbnail_of
 
     with app.db.session() as s:
         version = s.get(ArtworkVersion, version_id)
     if version is None:
         raise NotFound(f"no artwork version {version_id}")
-    data = app.storage.get_bytes(master_key(version.master_sha256, version.master_format))
-    preview = thumbnail_of(data)
-    buf = io.BytesIO()
-    preview.save(buf, "JPEG", quality=85)
-    return Response(
-        buf.getvalue(), media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"}
-    )
+    return _preview(app.storage.get_bytes(master_key(version.master_sha256, version.master_format)))
 
 
 @router.post("/versions/{version_id}/focal", name="set_focal", dependencies=[Csrf])
@@ -291,17 +295,11 @@ def rendition_file(
 @router.get("/renditions/{rendition_id}/preview.jpg", name="rendition_preview")
 def rendition_preview(app: AppDep, viewer: Authorized, rendition_id: RowId) -> Response:
     """A small sRGB picture of any rendition, PDFs and CMYK included."""
-    from assets.render.sheet import thumbnail_of
-
     with app.db.session() as s:
         r = s.get(Rendition, rendition_id)
     if r is None:
         raise NotFound(f"no rendition {rendition_id}")
-    buf = io.BytesIO()
-    thumbnail_of(app.storage.get_bytes(r.storage_key)).save(buf, "JPEG", quality=85)
-    return Response(
-        buf.getvalue(), media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"}
-    )
+    return _preview(app.storage.get_bytes(r.storage_key))
 
 
 @router.get("/versions/{version_id}/contact-sheet.png", name="contact_sheet")
