@@ -55,7 +55,7 @@ def timeline_svg(placements: list[Placement], zone: ZoneInfo, today: date) -> st
     span = max(1, (last - first).days + 1)
     channels = sorted({p.channel for p in placements})
     width, lane, left = 1000, 46, 110
-    scale = (width - left - 20) / span
+    scale = (width - left - 60) / span  # room for the last date and "today" at the right
     height = 40 + lane * len(channels)
     out = [
         f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
