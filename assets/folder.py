@@ -13,7 +13,7 @@ from assets.formats import ChannelFormat
 from assets.geometry import Box
 from assets.render import Rendered, render_set
 from assets.render.intake import open_master
-from assets.render.sheet import contact_sheet, sheet_png
+from assets.render.sheet import contact_sheet, sheet_pdf, sheet_png
 
 
 def preflight_entry(r: Rendered) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def render_to_folder(
     max_pixels: int,
     on_done: Callable[[Rendered], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Write one file per format, ``preflight.json`` and ``contact-sheet.png`` into ``out_dir``.
+    """Write a file per format, ``preflight.json`` and the contact sheet (PNG, PDF) to ``out_dir``.
 
     All or nothing: files are made in a temporary folder beside ``out_dir`` and
     moved in only when every format has rendered.
@@ -57,7 +57,9 @@ def render_to_folder(
             (staging / r.filename).write_bytes(r.data)
         (staging / "preflight.json").write_text(json.dumps(entries, indent=2) + "\n")
         title = f"{master_path.name}: {len(results)} renditions"
-        (staging / "contact-sheet.png").write_bytes(sheet_png(contact_sheet(results, title)))
+        sheet = contact_sheet(results, title)
+        (staging / "contact-sheet.png").write_bytes(sheet_png(sheet))
+        (staging / "contact-sheet.pdf").write_bytes(sheet_pdf(sheet))
         for item in staging.iterdir():
             item.replace(out_dir / item.name)
     except BaseException:

@@ -56,10 +56,6 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return resolve_local(datetime.combine(day, time(0, 0)), zone).instant
 
 
-def local_date(instant: datetime, zone: ZoneInfo) -> date:
-    return instant.astimezone(zone).date()
-
-
 @dataclass(frozen=True)
 class Recurrence:
     """Every day, every weekday, or given days of the week, at a local time."""

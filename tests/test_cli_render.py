@@ -40,6 +40,9 @@ def test_render_writes_files_preflight_and_contact_sheet(tmp_path: Path) -> None
         assert path.stat().st_size == e["bytes"]
         assert e["status"] in {"ok", "warn", "fail"}
     assert Image.open(out / "contact-sheet.png").size[0] > 1000
+    import pypdf
+
+    assert len(pypdf.PdfReader(out / "contact-sheet.pdf").pages) == 1
     assert not (tmp_path / "var").exists()  # no database was made
 
 

@@ -14,8 +14,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlmodel import select
-
 from assets.render.sheet import Cell, sheet_of_cells, sheet_png, thumbnail_of
 from assets.renditions import rendition_for
 from assets.storage import open_storage
@@ -198,15 +196,3 @@ def _cell(rendition: Rendition, name: str, data: bytes) -> Cell:
         note,
         thumbnail_of(data),
     )
-
-
-def stale_print(app: App) -> list[int]:
-    """Return print placements stuck in ``publishing`` (for tests and the sweep)."""
-    with app.db.session() as session:
-        return list(
-            session.exec(
-                select(Placement.id).where(
-                    Placement.kind == PlacementKind.PRINT, Placement.state == S.PUBLISHING
-                )
-            )
-        )

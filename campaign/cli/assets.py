@@ -58,7 +58,7 @@ def render(
         None, "--keep", help="Region X0,Y0,X1,Y1 that must stay visible."
     ),
 ) -> None:
-    """Render MASTER into every chosen format, with preflight.json and contact-sheet.png.
+    """Render MASTER into every format, with preflight.json and contact-sheet.png/.pdf.
 
     Needs no database or broker. On bad input nothing is left in the folder.
     """
