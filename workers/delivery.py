@@ -61,20 +61,7 @@ def deliver(app: App, placement_ids: list[int]) -> list[Package]:
             if package is not None:
                 packages.append(package)
         except CampaignError as exc:
-            with app.db.session() as session:
-                for p in group:
-                    if claim(
-                        session,
-                        p.id,
-                        expected=S.PUBLISHING,
-                        target=S.FAILED,
-                        actor=ACTOR,  # type: ignore[arg-type]
-                        now=app.clock.now(),
-                        details={"reason": str(exc)},
-                    ):
-                        row = session.get(Placement, p.id)
-                        row.last_error = str(exc)  # type: ignore[union-attr]
-                session.commit()
+            _fail_refused(app, [(p, str(exc)) for p in group])
     return packages
 
 

@@ -96,6 +96,20 @@ def _finish(
         return False
 
 
+def _fail(app: App, pid: int, reason: str, *, expected: S, now: datetime) -> str:
+    """Record a failure for good, with the reason in words; return the outcome line."""
+    _finish(
+        app,
+        pid,
+        S.FAILED,
+        expected=(expected,),
+        now=now,
+        details={"reason": reason},
+        last_error=reason,
+    )
+    return f"failed: {reason}"
+
+
 def publish(
     app: App, placement_id: int, *, dispatcher: Dispatcher, publisher: Publisher | None = None
 ) -> str:
@@ -131,16 +145,7 @@ def publish(
     try:
         post, site = _request(app, won)
     except (Rejected, CampaignError) as exc:
-        _finish(
-            app,
-            placement_id,
-            S.FAILED,
-            expected=(S.PUBLISHING,),
-            now=now,
-            details={"reason": str(exc)},
-            last_error=str(exc),
-        )
-        return f"failed: {exc}"
+        return _fail(app, placement_id, str(exc), expected=S.PUBLISHING, now=now)
     publisher = publisher or publisher_for(site, app.settings)
     try:
         result = publisher.publish(post)
@@ -163,16 +168,7 @@ def publish(
         later = app.clock.now()
         if attempts >= app.settings.publish_max_attempts:
             reason = f"gave up after {attempts} attempts: {exc}"
-            _finish(
-                app,
-                placement_id,
-                S.FAILED,
-                expected=(S.PUBLISHING,),
-                now=later,
-                details={"reason": reason},
-                last_error=reason,
-            )
-            return f"failed: {reason}"
+            return _fail(app, placement_id, reason, expected=S.PUBLISHING, now=later)
         retry_at = exc.retry_at or later + backoff(attempts)
         _finish(
             app,
@@ -186,16 +182,7 @@ def publish(
         )
         return f"will retry: {exc}"
     except Rejected as exc:
-        _finish(
-            app,
-            placement_id,
-            S.FAILED,
-            expected=(S.PUBLISHING,),
-            now=app.clock.now(),
-            details={"reason": str(exc)},
-            last_error=str(exc),
-        )
-        return f"failed: {exc}"
+        return _fail(app, placement_id, str(exc), expected=S.PUBLISHING, now=app.clock.now())
     except OutcomeUnknown as exc:
         later = app.clock.now()
         _finish(
@@ -245,16 +232,7 @@ def reconcile(
     try:
         post, site = _request(app, p)
     except (Rejected, CampaignError) as exc:
-        _finish(
-            app,
-            placement_id,
-            S.FAILED,
-            expected=(S.UNKNOWN,),
-            now=now,
-            details={"reason": str(exc)},
-            last_error=str(exc),
-        )
-        return f"failed: {exc}"
+        return _fail(app, placement_id, str(exc), expected=S.UNKNOWN, now=now)
     since = p.updated_at - timedelta(hours=1)
     publisher = publisher or publisher_for(site, app.settings)
     try:
