@@ -34,7 +34,7 @@ from campaign.report import write_report
 from campaign.settings import Settings
 from campaign.states import PlacementState
 from schedules.apply import apply_plan
-from schedules.dispatch import Rules, tick
+from schedules.dispatch import Rules, next_due, tick
 from workers.embedded import EmbeddedWorker
 
 S = PlacementState
@@ -211,7 +211,7 @@ def _rollout(app: App, clock: ManualClock, fake: FakeX, step: Say, worker: Embed
         _wait(lambda: worker.idle() and not _busy(app), 120, "the due work")
         if _pending(app):
             continue  # retries due now: look again at the same instant
-        following = tick(app.db, app.dispatcher, now=clock.now(), rules=rules).next_due
+        following = next_due(app.db, clock.now())
         if following is None:
             break
         clock.set(max(following, now + timedelta(microseconds=1)))

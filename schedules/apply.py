@@ -22,6 +22,7 @@ from campaign.errors import CampaignError
 from campaign.models import ArtworkVersion, Campaign, Placement, Site
 from campaign.placements import move
 from campaign.states import GONE_OUT, PlacementState, is_allowed
+from schedules import yamlsafe
 from schedules.plan import CheckedPlan, Desired, PlanRejected, check_plan
 from schedules.planfile import Plan
 
@@ -105,11 +106,11 @@ def check_file(
         ) from None
     gone: set[str] = set()
     if db is not None:
-        import yaml
-
+        # The bounded loader: this first look must not bypass the size and alias limits.
         try:
-            slug = (yaml.safe_load(text) or {}).get("campaign", {}).get("slug")
-        except (yaml.YAMLError, AttributeError):
+            data, _, _ = yamlsafe.load(text, path.name)
+            slug = data.get("campaign", {}).get("slug") if isinstance(data, dict) else None
+        except (CampaignError, AttributeError):
             slug = None
         if isinstance(slug, str):
             gone = gone_out_keys(db, slug)

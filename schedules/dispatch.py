@@ -335,7 +335,8 @@ def _flights(db: Database, now: datetime, out: TickResult) -> None:
         session.commit()
 
 
-def _next_due(db: Database, now: datetime) -> datetime | None:
+def next_due(db: Database, now: datetime) -> datetime | None:
+    """Return the next instant anything waits for: a due time, a retry, a flight boundary."""
     with db.session() as session:
         due = session.exec(
             select(func.min(Placement.due_at)).where(
@@ -392,7 +393,7 @@ def tick(
     _stale(db, now, rules, out)
     _resend(db, now, rules, out, dispatcher)
     _flights(db, now, out)
-    out.next_due = _next_due(db, now)
+    out.next_due = next_due(db, now)
     return out
 
 
