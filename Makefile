@@ -33,7 +33,6 @@ test: install lint chromium
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/log.py

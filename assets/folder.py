@@ -22,7 +22,7 @@ def preflight_entry(r: Rendered) -> dict[str, Any]:
         "file": r.filename,
         "width": r.size[0],
         "height": r.size[1],
-        "bytes": len(r.data),
+        "bytes": r.nbytes,
         "colour": r.mode,
         "status": r.preflight.status,
         "messages": r.preflight.messages,
@@ -54,7 +54,7 @@ def render_to_folder(
         results = render_set(master, formats, focal=focal, keep=keep, on_done=on_done)
         entries = [preflight_entry(r) for r in results]
         for r in results:
-            (staging / r.filename).write_bytes(r.data)
+            r.save(staging / r.filename)
         (staging / "preflight.json").write_text(json.dumps(entries, indent=2) + "\n")
         title = f"{master_path.name}: {len(results)} renditions"
         sheet = contact_sheet(results, title)

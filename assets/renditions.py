@@ -91,10 +91,10 @@ def ensure_rendition(
     with storage.local_path(blob) as path:
         master = open_master(path, max_pixels=max_pixels, targets=[fmt.size])
         rendered = render_format(master, fmt, focal=focal, keep=keep)  # type: ignore[arg-type]
-    sha = hashlib.sha256(rendered.data).hexdigest()
+    sha = rendered.sha256()
     storage_key = content_key("renditions", sha, rendered.extension)
     if not storage.exists(storage_key):
-        storage.put_bytes(storage_key, rendered.data)
+        storage.put_file(storage_key, rendered.path)
     with db.session() as session:
         _ensure_format_row(session, fmt, now)
         row = Rendition(
@@ -105,7 +105,7 @@ def ensure_rendition(
             sha256=sha,
             width=rendered.size[0],
             height=rendered.size[1],
-            bytes=len(rendered.data),
+            bytes=rendered.nbytes,
             status=rendered.preflight.status,
             messages=rendered.preflight.messages,
             created_at=now,

@@ -52,8 +52,7 @@ def run_project(master: Path, out: Path, subset: str) -> None:
 
     fmts = [f for f in load_registry() if subset == "all" or not f.is_print]
     m = open_master(master, max_pixels=200_000_000, targets=[f.size for f in fmts])
-    for r in render_set(m, fmts):
-        (out / r.filename).write_bytes(r.data)
+    render_set(m, fmts, on_done=lambda r: r.save(out / r.filename))
 
 
 def run_pillow_naive(master: Path, out: Path, subset: str) -> None:
@@ -149,8 +148,10 @@ def main() -> None:
                     f"{r['peak_mb']:>8.0f} {(r['peak_mb'] - r['base_mb']) / decoded_mb:>13.2f}x"
                 )
         print(
-            "\nproject = decode once, resize(box, reducing_gap) per format on 2 threads, "
-            "sRGB/CMYK via LittleCMS, print as PDF with boxes;\n"
+            "\nproject = decode once (Pillow); screens: resize(box, reducing_gap) on a thread "
+            "pool, sRGB via ImageCms;\n          print: libvips reads the decoded master in "
+            "place and streams crop, Lanczos,\n          CMYK (LittleCMS) and JPEG to a file, "
+            "wrapped in a boxed PDF; every file spooled to disk;\n"
             "pillow-naive = ImageOps.fit(LANCZOS) from the file per format, JPEG only;\n"
             "pyvips = decode once, thumbnail_image(crop=centre) per format, JPEG only."
         )

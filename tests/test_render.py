@@ -246,3 +246,95 @@ def test_focal_outside_safe_area_and_cut_keep_region_are_reported(tmp_path: Path
     assert "focal point falls outside the safe area" in joined
     assert "keep-region is cut off" in joined
     assert out.preflight.status == "fail"
+
+
+def test_print_pdfs_show_the_artwork_in_its_colours(all_renditions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Rasterised, each print PDF has the red dot where the plan puts the focal point.
+
+    CMYK JPEGs hold inverted values (Adobe's convention): a PDF without the right
+    /Decode shows a negative, which the page-box test alone would not notice.
+    """
+    from assets.render.pdfium import document
+    from assets.render.pipeline import plan_for
+
+    # pdfium decodes and colour-manages the whole image, seconds for a poster: the
+    # newspapers, and a bus side at a tenth of its dpi for the other CMYK profile.
+    path = images.master_jpeg(tmp_path / "m.jpg", (3000, 2000), dot=(0.8, 0.3))
+    bus = load_registry().get("bus-side")
+    bus = bus.model_copy(update={"dpi": (bus.dpi or 0) / 10})
+    small = [r for r in all_renditions if r.fmt.group is Group.NEWSPAPER]
+    small.append(render_format(open_master(path, max_pixels=MAX), bus, focal=(0.8, 0.3)))
+    assert len({r.fmt.icc_profile for r in small}) == 2
+    for r in small:
+        with document(r.data) as pdf:
+            page = pdf[0]
+            picture = page.render(scale=600 / page.get_width()).to_pil().convert("RGB")
+        p = plan_for(r.fmt, (3000, 2000), (0.8, 0.3), None).map_relative(0.8, 0.3)
+        xy = (int(p.x * picture.width / r.fmt.size[0]), int(p.y * picture.height / r.fmt.size[1]))
+        assert _close(picture.getpixel(xy), images.RED, tol=60), (r.fmt.id, picture.getpixel(xy))
+        thumb_xy = (
+            int(p.x * r.thumbnail.width / r.fmt.size[0]),
+            int(p.y * r.thumbnail.height / r.fmt.size[1]),
+        )
+        assert _close(r.thumbnail.getpixel(thumb_xy), images.RED, tol=60), r.fmt.id
+
+
+def test_a_print_pdf_is_the_same_bytes_every_time(tmp_path: Path) -> None:
+    path = images.master_jpeg(tmp_path / "m.jpg", (1600, 1200))
+    fmt = load_registry().get("newspaper-quarter-page")
+    first = render_format(open_master(path, max_pixels=MAX), fmt).data
+    again = render_format(open_master(path, max_pixels=MAX), fmt).data
+    assert first == again
+    assert first.startswith(b"%PDF-1.6") and first.rstrip().endswith(b"%%EOF")
+    assert (
+        pypdf.PdfReader(io.BytesIO(first))
+        .trailer["/Root"]["/OutputIntents"][0]["/DestOutputProfile"]
+        .get_object()["/N"]
+        == 4
+    )
+
+
+@pytest.mark.parametrize("file_format", ["TIFF", "JPEG"])
+def test_print_as_tiff_or_jpeg_is_cmyk_with_profile_and_dpi(
+    tmp_path: Path, file_format: str
+) -> None:
+    from assets.render.colour import profile_bytes
+
+    path = images.master_jpeg(tmp_path / "m.jpg", (1600, 1200), dot=(0.5, 0.5))
+    fmt = (
+        load_registry()
+        .get("newspaper-quarter-page")
+        .model_copy(update={"file_format": file_format})
+    )
+    out = render_format(open_master(path, max_pixels=MAX), fmt)
+    assert out.extension == {"TIFF": "tif", "JPEG": "jpg"}[file_format]
+    with Image.open(io.BytesIO(out.data)) as im:
+        assert im.format == file_format and im.mode == "CMYK" and im.size == fmt.size
+        assert im.info["icc_profile"] == profile_bytes(fmt.icc_profile or "")
+        assert round(float(im.info["dpi"][0])) == round(fmt.dpi or 0)
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(im.info["icc_profile"]))
+        assert profile.profile.xcolor_space.strip() == "CMYK"
+
+
+def test_libvips_reads_the_master_in_place(tmp_path: Path) -> None:
+    """The print path borrows Pillow's pixels: a change to them shows through, no copy made."""
+    from assets.render import vips
+
+    master = open_master(images.master_jpeg(tmp_path / "m.jpg", (640, 480)), max_pixels=MAX)
+    shared = vips.view(master.image)
+    master.image.putpixel((10, 20), (1, 2, 3))
+    assert shared.getpoint(10, 20) == [1, 2, 3]
+    del master
+    assert shared.getpoint(10, 20) == [1, 2, 3]  # the view keeps the memory alive
+
+
+def test_a_rendition_file_goes_with_its_object(tmp_path: Path) -> None:
+    import gc
+
+    path = images.master_jpeg(tmp_path / "m.jpg", (800, 600))
+    out = render_format(open_master(path, max_pixels=MAX), SQUARE_PNG)
+    spooled = out.path
+    assert spooled.exists() and out.nbytes == len(out.data) > 0
+    del out
+    gc.collect()
+    assert not spooled.exists()

@@ -1,4 +1,7 @@
-"""Colour conversion with LittleCMS (Pillow's ImageCms): sRGB for screens, CMYK for print."""
+"""Colour with LittleCMS (Pillow's ImageCms): profiles, and conversion to sRGB for screens.
+
+Print output is converted to CMYK by libvips (``vips``) with the same profiles.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +15,15 @@ PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
 DEFAULT_CMYK = "campaign-fogra39l-coated"
 
 
+def profile_path(name_or_path: str) -> Path:
+    """Return where an ICC profile is: a shipped profile's name, or a file path."""
+    shipped = PROFILES_DIR / f"{name_or_path}.icc"
+    return shipped if shipped.exists() else Path(name_or_path)
+
+
 @lru_cache(maxsize=16)
 def profile_bytes(name_or_path: str) -> bytes:
-    """Return an ICC profile's bytes: a shipped profile's name, or a file path."""
-    shipped = PROFILES_DIR / f"{name_or_path}.icc"
-    path = shipped if shipped.exists() else Path(name_or_path)
-    return path.read_bytes()
+    return profile_path(name_or_path).read_bytes()
 
 
 @lru_cache(maxsize=1)
@@ -59,15 +65,3 @@ def to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     if image.mode == "RGB" and src == srgb_bytes():
         return image
     return ImageCms.applyTransform(image, _transform(src, image.mode, srgb_bytes(), "RGB"))
-
-
-def to_cmyk(
-    image: Image.Image, icc: bytes | None, output_profile: str
-) -> tuple[Image.Image, bytes]:
-    """Return the image in the output profile's CMYK, and that profile's bytes."""
-    dst = profile_bytes(output_profile)
-    src = source_profile(image, icc)
-    if image.mode == "CMYK" and src == dst:
-        return image, dst
-    converted = ImageCms.applyTransform(image, _transform(src, image.mode, dst, "CMYK"))
-    return converted, dst

@@ -1,16 +1,12 @@
-"""Encode a rendered image: byte budgets for screens, boxed CMYK PDFs for print."""
+"""Encode a screen rendition within its byte budget."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 
-import img2pdf
 from PIL import Image
 
-from assets.formats import MM_PER_INCH, ChannelFormat
-
-_PT_PER_MM = 72.0 / MM_PER_INCH
 _SAVE = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "TIFF": "TIFF"}
 
 
@@ -68,26 +64,3 @@ def encode_within(
     if chosen is None:  # nothing fits: hand back the smallest and let preflight fail it
         return Encoded(_save(image, fmt, 20, icc, dpi), ext, 20)
     return Encoded(chosen, ext, q_chosen)
-
-
-def encode_print(image: Image.Image, fmt: ChannelFormat, icc: bytes) -> Encoded:
-    """Encode a print rendition: a PDF (page = trim + bleed, TrimBox/BleedBox set) or TIFF."""
-    if fmt.file_format == "TIFF":
-        return Encoded(_save(image, "TIFF", None, icc, fmt.dpi), "tif", None)
-    if fmt.file_format == "JPEG":
-        return Encoded(_save(image, "JPEG", 95, icc, fmt.dpi), "jpg", 95)
-    jpeg = _save(image, "JPEG", 95, icc, fmt.dpi)
-    page_w, page_h = (v * _PT_PER_MM for v in fmt.supplied_mm)
-    bleed_pt = fmt.bleed_mm * fmt.scale * _PT_PER_MM
-    layout = img2pdf.get_layout_fun(pagesize=(page_w, page_h), fit=img2pdf.FitMode.exact)
-    pdf = img2pdf.convert(
-        jpeg,
-        layout_fun=layout,
-        trimborder=(bleed_pt, bleed_pt),
-        bleedborder=(0.0, 0.0),
-        title=fmt.name,
-        creator="campaign-scheduler",
-        nodate=True,  # same input, same bytes: a re-delivery never differs
-    )
-    assert isinstance(pdf, bytes)
-    return Encoded(pdf, "pdf", 95)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from assets.render import memory
 from assets.sniff import refusal, sniff
 from campaign.errors import ImageRejected
 
@@ -112,6 +113,7 @@ def open_master(
     background: str = "#ffffff",
 ) -> Master:
     """Decode a master, applying EXIF orientation and keeping its ICC profile."""
+    memory.tune()  # before the first big allocation
     info = probe(path, max_pixels=max_pixels)
     if info.kind == "PDF":
         return _open_pdf(path, info, targets or [], max_pixels)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import math
+import hashlib
 import os
+import shutil
+import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 
@@ -16,26 +20,51 @@ from assets.formats import ChannelFormat, Colour, Fit
 from assets.render import colour, encode
 from assets.render.intake import Master
 
-# Outputs above this many pixels render one at a time: each holds a few hundred MB.
-HEAVY_PIXELS = 20_000_000
 # Part of every rendition's cache key: bump it when output for the same inputs changes.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 THUMB_BOX = (480, 360)
 
 
 @dataclass
 class Rendered:
+    """One rendition: its file (in a spool folder, removed with this object) and what it is."""
+
     fmt: ChannelFormat
-    data: bytes
+    path: Path
     extension: str
     size: tuple[int, int]
     mode: str
     preflight: preflight.Preflight
     thumbnail: Image.Image
 
+    def __post_init__(self) -> None:
+        # Renditions reach hundreds of MB a set: they wait on disk, never in memory.
+        weakref.finalize(self, self.path.unlink, missing_ok=True)
+
     @property
     def filename(self) -> str:
         return f"{self.fmt.id}.{self.extension}"
+
+    @property
+    def nbytes(self) -> int:
+        return self.path.stat().st_size
+
+    @property
+    def data(self) -> bytes:
+        return self.path.read_bytes()
+
+    def sha256(self) -> str:
+        with self.path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+
+    def save(self, dest: Path) -> None:
+        shutil.copyfile(self.path, dest)
+
+
+def _spool(extension: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix="rendition-", suffix=f".{extension}")
+    os.close(fd)
+    return Path(name)
 
 
 def plan_for(
@@ -58,17 +87,23 @@ def render_format(
 ) -> Rendered:
     """Render one format from an already decoded master."""
     plan = plan_for(fmt, master.size, focal, keep)
-    image, icc = _resample_in_output_colour(master, fmt, plan)
+    if fmt.colour is Colour.CMYK:
+        return _render_print(master, fmt, plan, focal, keep)
+    image = master.image.resize(
+        plan.resized, Image.Resampling.LANCZOS, box=plan.crop, reducing_gap=2.0
+    )
+    # resize(box=...) crops and resamples in one pass; reducing_gap does a cheap integer
+    # reduce first so Lanczos runs on a smaller image. Screens are downscaled, so the
+    # colour conversion comes after, on the smaller side.
+    image = colour.to_srgb(image, master.icc)
     if plan.padded:
         canvas = Image.new(image.mode, plan.target, _pad(fmt.pad_colour, image.mode))
         canvas.paste(image, plan.offset)
         image = canvas
-    if fmt.colour is Colour.CMYK:
-        assert icc is not None
-        encoded = encode.encode_print(image, fmt, icc)
-    else:
-        fmt_name = fmt.file_format if fmt.file_format in ("JPEG", "PNG", "WEBP") else "JPEG"
-        encoded = encode.encode_within(image, fmt_name, colour.srgb_bytes(), fmt.max_bytes)
+    fmt_name = fmt.file_format if fmt.file_format in ("JPEG", "PNG", "WEBP") else "JPEG"
+    encoded = encode.encode_within(image, fmt_name, colour.srgb_bytes(), fmt.max_bytes)
+    path = _spool(encoded.extension)
+    path.write_bytes(encoded.data)
     check = preflight.check(
         fmt,
         plan,
@@ -78,58 +113,40 @@ def render_format(
         nbytes=len(encoded.data),
         mode=image.mode,
     )
-    # Shrink first, convert after: a thumbnail never costs a full-size sRGB copy.
     thumb = image.resize(
         geometry.fit_within(image.size, THUMB_BOX), Image.Resampling.BILINEAR, reducing_gap=3.0
     )
-    if thumb.mode == "CMYK":
-        thumb = colour.to_srgb(thumb, icc)
-    return Rendered(fmt, encoded.data, encoded.extension, image.size, image.mode, check, thumb)
+    return Rendered(fmt, path, encoded.extension, image.size, image.mode, check, thumb)
 
 
-def _resample_in_output_colour(
-    master: Master, fmt: ChannelFormat, plan: geometry.CropPlan
-) -> tuple[Image.Image, bytes | None]:
-    """Crop, resample and convert colour, converting on whichever side has fewer pixels.
+def _render_print(
+    master: Master,
+    fmt: ChannelFormat,
+    plan: geometry.CropPlan,
+    focal: tuple[float, float],
+    keep: geometry.Box | None,
+) -> Rendered:
+    from assets.render import vips  # libvips starts threads: load it only where it is used
 
-    Print output is often upscaled (a 40 MP master to a 76 MP 6-sheet): converting
-    the source crop to CMYK and resampling in CMYK never holds a full-size RGB copy
-    and gives LittleCMS a fraction of the pixels. Screens are downscaled: resample
-    first, convert after.
-    """
-    crop_px = (plan.crop[2] - plan.crop[0]) * (plan.crop[3] - plan.crop[1])
-    out_px = plan.resized[0] * plan.resized[1]
-    cmyk = fmt.colour is Colour.CMYK
-    profile = fmt.icc_profile or colour.DEFAULT_CMYK
-
-    def convert(im: Image.Image) -> tuple[Image.Image, bytes | None]:
-        if cmyk:
-            return colour.to_cmyk(im, master.icc, profile)
-        return colour.to_srgb(im, master.icc), None
-
-    if crop_px < out_px:
-        # A margin so the Lanczos kernel (3 px when upscaling) sees real pixels at the edges.
-        width, height = master.size
-        box = (
-            max(0, math.floor(plan.crop[0]) - 4),
-            max(0, math.floor(plan.crop[1]) - 4),
-            min(width, math.ceil(plan.crop[2]) + 4),
-            min(height, math.ceil(plan.crop[3]) + 4),
+    extension = {"TIFF": "tif", "JPEG": "jpg"}.get(fmt.file_format, "pdf")
+    path = _spool(extension)
+    try:
+        made = vips.render_print(
+            master, fmt, plan, path, pad=_pad(fmt.pad_colour, "CMYK"), thumb_box=THUMB_BOX
         )
-        source, icc = convert(master.image.crop(box))
-        shifted = (
-            plan.crop[0] - box[0],
-            plan.crop[1] - box[1],
-            plan.crop[2] - box[0],
-            plan.crop[3] - box[1],
-        )
-        return source.resize(plan.resized, Image.Resampling.LANCZOS, box=shifted), icc
-    # resize(box=...) crops and resamples in one pass; reducing_gap does a cheap integer
-    # reduce first so Lanczos runs on a smaller image (cost follows the source area).
-    resized = master.image.resize(
-        plan.resized, Image.Resampling.LANCZOS, box=plan.crop, reducing_gap=2.0
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    check = preflight.check(
+        fmt,
+        plan,
+        focal=focal,
+        keep=keep,
+        size=made.size,
+        nbytes=path.stat().st_size,
+        mode="CMYK",
     )
-    return convert(resized)
+    return Rendered(fmt, path, extension, made.size, "CMYK", check, made.thumbnail)
 
 
 def _pad(hex_colour: str, mode: str) -> tuple[int, ...]:
@@ -150,16 +167,19 @@ def render_set(
 ) -> list[Rendered]:
     """Render many formats from one decode, on every core.
 
-    Pillow releases the GIL while resampling, converting colour and encoding,
-    so threads share the decoded master without copying it. Very large outputs
-    go through one lane, one at a time, while the other threads take the rest.
+    Screens go through Pillow on a pool of threads (it releases the GIL while
+    resampling, converting and encoding), sharing the decoded master without
+    copying it. Print goes through one lane, a format at a time: libvips
+    already spreads each one over every core, and one at a time keeps its
+    buffers (a few strips each) and the disk busy with one file.
     """
 
     def pixels(fmt: ChannelFormat) -> int:
         return fmt.size[0] * fmt.size[1]
 
-    heavy = sorted((f for f in formats if pixels(f) > HEAVY_PIXELS), key=pixels, reverse=True)
-    light = sorted((f for f in formats if pixels(f) <= HEAVY_PIXELS), key=pixels, reverse=True)
+    ordered = sorted(formats, key=pixels, reverse=True)  # biggest first: shortest tail
+    printed = [f for f in ordered if f.colour is Colour.CMYK]
+    screens = [f for f in ordered if f.colour is not Colour.CMYK]
     results: dict[str, Rendered] = {}
     lock = threading.Lock()
 
@@ -170,12 +190,12 @@ def render_set(
             if on_done:
                 on_done(rendered)
 
-    def heavy_lane() -> None:
-        for fmt in heavy:  # one at a time: each holds a few hundred MB
+    def print_lane() -> None:
+        for fmt in printed:
             one(fmt)
 
     with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 2)) as pool:
-        futures = [pool.submit(heavy_lane)] + [pool.submit(one, f) for f in light]
+        futures = [pool.submit(print_lane)] + [pool.submit(one, f) for f in screens]
         for future in futures:
             future.result()
     return [results[f.id] for f in formats]

@@ -33,7 +33,7 @@ def cell_for(r: Rendered) -> Cell:
     return Cell(
         r.fmt.id,
         f"{r.size[0]} x {r.size[1]} px  {r.mode}  {r.extension.upper()}  "
-        f"{len(r.data) / 1e6:.1f} MB",
+        f"{r.nbytes / 1e6:.1f} MB",
         r.preflight.status,
         note,
         r.thumbnail,
