@@ -328,6 +328,20 @@ def test_libvips_reads_the_master_in_place(tmp_path: Path) -> None:
     assert shared.getpoint(10, 20) == [1, 2, 3]  # the view keeps the memory alive
 
 
+def test_an_image_pillow_cannot_lend_is_copied_for_libvips() -> None:
+    from assets.render import vips
+
+    Image.core.set_use_block_allocator(0)  # 16 MB blocks: rows are not contiguous
+    try:
+        blocks = Image.new("CMYK", (3000, 2000), (10, 20, 30, 40))
+    finally:
+        Image.core.set_use_block_allocator(1)
+    copied = vips.view(blocks)
+    blocks.putpixel((5, 5), (0, 0, 0, 0))
+    assert copied.bands == 4 and copied.interpretation == "cmyk"
+    assert copied.getpoint(5, 5) == [10, 20, 30, 40]
+
+
 def test_a_rendition_file_goes_with_its_object(tmp_path: Path) -> None:
     import gc
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image
 
@@ -78,6 +79,14 @@ def plan_for(
     return geometry.plan_cover(master_size, fmt.size, focal, keep)
 
 
+class _Made(NamedTuple):
+    path: Path
+    extension: str
+    size: tuple[int, int]
+    mode: str
+    thumbnail: Image.Image
+
+
 def render_format(
     master: Master,
     fmt: ChannelFormat,
@@ -87,14 +96,26 @@ def render_format(
 ) -> Rendered:
     """Render one format from an already decoded master."""
     plan = plan_for(fmt, master.size, focal, keep)
-    if fmt.colour is Colour.CMYK:
-        return _render_print(master, fmt, plan, focal, keep)
-    image = master.image.resize(
-        plan.resized, Image.Resampling.LANCZOS, box=plan.crop, reducing_gap=2.0
+    made = (_render_print if fmt.colour is Colour.CMYK else _render_screen)(master, fmt, plan)
+    check = preflight.check(
+        fmt,
+        plan,
+        focal=focal,
+        keep=keep,
+        size=made.size,
+        nbytes=made.path.stat().st_size,
+        mode=made.mode,
     )
+    return Rendered(fmt, made.path, made.extension, made.size, made.mode, check, made.thumbnail)
+
+
+def _render_screen(master: Master, fmt: ChannelFormat, plan: geometry.CropPlan) -> _Made:
     # resize(box=...) crops and resamples in one pass; reducing_gap does a cheap integer
     # reduce first so Lanczos runs on a smaller image. Screens are downscaled, so the
     # colour conversion comes after, on the smaller side.
+    image = master.image.resize(
+        plan.resized, Image.Resampling.LANCZOS, box=plan.crop, reducing_gap=2.0
+    )
     image = colour.to_srgb(image, master.icc)
     if plan.padded:
         canvas = Image.new(image.mode, plan.target, _pad(fmt.pad_colour, image.mode))
@@ -104,28 +125,13 @@ def render_format(
     encoded = encode.encode_within(image, fmt_name, colour.srgb_bytes(), fmt.max_bytes)
     path = _spool(encoded.extension)
     path.write_bytes(encoded.data)
-    check = preflight.check(
-        fmt,
-        plan,
-        focal=focal,
-        keep=keep,
-        size=image.size,
-        nbytes=len(encoded.data),
-        mode=image.mode,
-    )
     thumb = image.resize(
         geometry.fit_within(image.size, THUMB_BOX), Image.Resampling.BILINEAR, reducing_gap=3.0
     )
-    return Rendered(fmt, path, encoded.extension, image.size, image.mode, check, thumb)
+    return _Made(path, encoded.extension, image.size, image.mode, thumb)
 
 
-def _render_print(
-    master: Master,
-    fmt: ChannelFormat,
-    plan: geometry.CropPlan,
-    focal: tuple[float, float],
-    keep: geometry.Box | None,
-) -> Rendered:
+def _render_print(master: Master, fmt: ChannelFormat, plan: geometry.CropPlan) -> _Made:
     from assets.render import vips  # libvips starts threads: load it only where it is used
 
     extension = {"TIFF": "tif", "JPEG": "jpg"}.get(fmt.file_format, "pdf")
@@ -137,16 +143,7 @@ def _render_print(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    check = preflight.check(
-        fmt,
-        plan,
-        focal=focal,
-        keep=keep,
-        size=made.size,
-        nbytes=path.stat().st_size,
-        mode="CMYK",
-    )
-    return Rendered(fmt, path, extension, made.size, "CMYK", check, made.thumbnail)
+    return _Made(path, extension, made.size, "CMYK", made.thumbnail)
 
 
 def _pad(hex_colour: str, mode: str) -> tuple[int, ...]:

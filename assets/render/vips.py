@@ -55,26 +55,37 @@ def view(image: Image.Image) -> pyvips.Image:
     """Return the RGB or CMYK Pillow image as a libvips image, sharing its pixels if it can.
 
     Pillow keeps RGB and CMYK as four bytes a pixel; exported through Arrow (one
-    block, see ``intake``) the libvips image reads that memory in place and keeps
+    block, see ``memory``) the libvips image reads that memory in place and keeps
     the export alive for as long as it or any image made from it lives. Anything
     else (an image from another allocator) is copied.
     """
     bands = 4 if image.mode == "CMYK" else 3
-    try:
-        _schema, capsule = image.__arrow_c_array__()
-    except ValueError:  # rows in several blocks: Pillow cannot lend them out
+    borrowed = _borrow(image)
+    if borrowed is None:
         packed = pyvips.Image.new_from_memory(
             image.tobytes(), image.width, image.height, bands, "uchar"
         )
         return _interpret(packed, image.mode)
+    shared = pyvips.Image.new_from_memory(borrowed, image.width, image.height, 4, "uchar")
+    return _interpret(shared if bands == 4 else shared.extract_band(0, n=3), image.mode)
+
+
+def _borrow(image: Image.Image) -> ctypes.Array[ctypes.c_ubyte] | None:
+    """Return Pillow's pixel memory as a buffer that keeps it alive, or None if it cannot."""
+    try:
+        _schema, capsule = image.__arrow_c_array__()
+    except ValueError:  # rows in several blocks: Pillow cannot lend them out
+        return None
     array = _ArrowArray.from_address(_capsule_pointer(capsule, b"arrow_array"))
+    if array.n_children != 1:
+        return None
     # A multiband image is a fixed-size list of 4 uint8; its child holds the pixel buffer.
     pixels = array.children[0].contents
-    assert pixels.offset == 0 and pixels.length == image.width * image.height * 4
+    if pixels.offset != 0 or pixels.length != image.width * image.height * 4:
+        return None
     buffer = (ctypes.c_ubyte * pixels.length).from_address(pixels.buffers[1])
     buffer._owner = (capsule, image)  # type: ignore[attr-defined]  # keeps the memory alive
-    shared = pyvips.Image.new_from_memory(buffer, image.width, image.height, 4, "uchar")
-    return _interpret(shared if bands == 4 else shared.extract_band(0, n=3), image.mode)
+    return buffer
 
 
 def _interpret(image: pyvips.Image, mode: str) -> pyvips.Image:
