@@ -328,6 +328,37 @@ def test_libvips_reads_the_master_in_place(tmp_path: Path) -> None:
     assert shared.getpoint(10, 20) == [1, 2, 3]  # the view keeps the memory alive
 
 
+@pytest.mark.parametrize(
+    "profile", ["campaign-fogra39l-coated", "campaign-fogra29l-uncoated-tac240"]
+)
+def test_print_conversion_matches_imagecms(profile: str) -> None:
+    """libvips converts print colour with the transform ImageCms would build: same numbers."""
+    import pyvips
+
+    from assets.render import colour, vips
+
+    ramp = Image.linear_gradient("L").resize((256, 256))
+    chart = Image.merge("RGB", [ramp, Image.effect_noise((256, 256), 120), ramp.rotate(90)])
+    path = colour.profile_path(profile)
+    expected = ImageCms.applyTransform(
+        chart,
+        ImageCms.buildTransform(
+            ImageCms.ImageCmsProfile(io.BytesIO(colour.srgb_bytes())),
+            ImageCms.ImageCmsProfile(str(path)),
+            "RGB",
+            "CMYK",
+            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+            flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+        ),
+    )
+    source = vips.view(chart).copy()
+    source.set_type(pyvips.GValue.blob_type, "icc-profile-data", colour.srgb_bytes())
+    got = vips.convert(source, path)
+    assert got.bands == 4 and got.interpretation == "cmyk"
+    pairs = zip(expected.tobytes(), bytes(got.write_to_memory()), strict=True)
+    assert max(abs(a - b) for a, b in pairs) <= 1
+
+
 def test_an_image_pillow_cannot_lend_is_copied_for_libvips() -> None:
     from assets.render import vips
 
