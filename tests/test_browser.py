@@ -114,6 +114,15 @@ def test_comms_uploads_sets_the_focal_point_and_sees_every_rendition(
     for group in ("billboard", "bus", "bus-stop", "newspaper", "social"):
         assert page.locator(f"h3:text-is('{group}')").count() == 1
     assert page.locator(".badge.ok").count() > 0
+    # Every preview answers with a picture, print PDFs included.
+    sources = page.locator(".rendition img").evaluate_all("els => els.map(e => e.src)")
+    assert len(sources) == len(seeded.app.formats)
+    for src in sources:
+        reply = page.request.get(src)
+        assert reply.ok and reply.headers["content-type"] == "image/jpeg", src
+    # The screenshot shows them all: load the lazy ones now, and wait for them.
+    page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
     page.screenshot(path=str(SHOTS / "comms-version.png"), full_page=True)
 
 

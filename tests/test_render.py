@@ -383,3 +383,26 @@ def test_a_rendition_file_goes_with_its_object(tmp_path: Path) -> None:
     del out
     gc.collect()
     assert not spooled.exists()
+
+
+def test_a_print_pdf_preview_is_its_jpeg_decoded_small_and_looks_as_pdfium_draws_it(
+    tmp_path: Path,
+) -> None:
+    """Previews of print PDFs skip PDFium's per-pixel drawing (45 s for a 6-sheet)."""
+    from PIL import ImageChops, ImageStat
+
+    from assets.render.pdfium import document
+    from assets.render.sheet import _pdf_first_page, thumbnail_of
+
+    path = images.master_jpeg(tmp_path / "m.jpg", (1600, 1200), dot=(0.5, 0.5))
+    fmt = load_registry().get("newspaper-half-page")
+    data = render_format(open_master(path, max_pixels=MAX), fmt).data
+    jpeg, drawn = _pdf_first_page(data)
+    assert drawn is None and jpeg[:2] == b"\xff\xd8"
+    fast = thumbnail_of(data)
+    with document(data) as pdf:
+        page = pdf[0]
+        slow = page.render(scale=fast.width / page.get_width()).to_pil().convert("RGB")
+    diff = ImageStat.Stat(ImageChops.difference(fast, slow.resize(fast.size))).mean
+    assert max(diff) < 8, diff
+    assert _close(fast.getpixel((fast.width // 2, fast.height // 2)), images.RED, tol=60)
