@@ -36,11 +36,16 @@ def broker_config(settings: Settings) -> dict[str, Any]:
             "broker_transport_options": {"polling_interval": 0.01},
         }
     if not settings.broker_embedded:
-        return {
+        config: dict[str, Any] = {
             "broker_url": settings.broker_url,
             # Recovery is the database sweep's job; keep redelivery out of its way.
             "broker_transport_options": {"visibility_timeout": 3600},
         }
+        if settings.broker_url.startswith("redis://"):
+            from workers.broker import TRANSPORT
+
+            config["broker_transport"] = TRANSPORT  # see workers/broker.py
+        return config
     folder = (settings.data_dir / "broker").resolve()
     queue, control = folder / "queue", folder / "control"
     for path in (queue, control):
