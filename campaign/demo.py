@@ -285,7 +285,8 @@ def _summary(app: App, fake: FakeX, work: Path, step: Say, out: DemoReport) -> N
         f"  rate-limited posts that waited for X's reset: {rate_limited}; unknown outcomes "
         f"resolved by reconciliation without posting twice: {reconciled}"
     )
-    out.warnings = [f"{f}: {st}: {m[0] if m else ''}" for f, st, m in rendition_warnings]
+    # A preflight message already starts with its status ("warn: master upscaled ...").
+    out.warnings = [f"{f}: {m[0] if m else st}" for f, st, m in rendition_warnings]
     out.warnings += [f"{k}: {st}: {e or ''}" for k, st, e in problems]
     step(f"  warnings: {len(out.warnings)}")
     for w in out.warnings:
