@@ -406,3 +406,15 @@ def test_a_print_pdf_preview_is_its_jpeg_decoded_small_and_looks_as_pdfium_draws
     diff = ImageStat.Stat(ImageChops.difference(fast, slow.resize(fast.size))).mean
     assert max(diff) < 8, diff
     assert _close(fast.getpixel((fast.width // 2, fast.height // 2)), images.RED, tol=60)
+
+
+def test_a_print_tiff_preview_is_small_srgb_in_its_colours(tmp_path: Path) -> None:
+    from assets.render.sheet import THUMB_BOX, thumbnail_of
+
+    path = images.master_jpeg(tmp_path / "m.jpg", (1600, 1200), dot=(0.5, 0.5))
+    fmt = load_registry().get("newspaper-half-page").model_copy(update={"file_format": "TIFF"})
+    picture = thumbnail_of(render_format(open_master(path, max_pixels=MAX), fmt).data)
+    assert picture.mode == "RGB"
+    assert picture.width <= THUMB_BOX[0] and picture.height <= THUMB_BOX[1]
+    assert max(picture.size) >= min(THUMB_BOX) * 0.9
+    assert _close(picture.getpixel((picture.width // 2, picture.height // 2)), images.RED, tol=60)

@@ -48,6 +48,12 @@ def thumbnail_of(data: bytes) -> Image.Image:
         if picture is not None:
             return picture
         data = jpeg
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        # A print TIFF is hundreds of MB decoded and Pillow cannot decode it smaller:
+        # libvips shrinks it strip by strip instead.
+        from assets.render import vips
+
+        return vips.thumbnail(data, THUMB_BOX)
     with Image.open(io.BytesIO(data)) as im:
         im.draft("RGB", THUMB_BOX)
         im.thumbnail(THUMB_BOX)

@@ -182,7 +182,18 @@ def _thumbnail(
     scale = min(box[0] / plan.target[0], box[1] / plan.target[1])
     size = (max(1, round(plan.resized[0] * scale)), max(1, round(plan.resized[1] * scale)))
     small = crop.resize(size[0] / crop.width, vscale=size[1] / crop.height, kernel="lanczos3")
-    proof = to_cmyk(small).icc_transform("srgb", embedded=True, intent="relative")
-    if proof.bands > 3:
-        proof = proof.extract_band(0, n=3)
-    return Image.frombytes("RGB", (proof.width, proof.height), proof.write_to_memory())
+    return _to_pillow(to_cmyk(small).icc_transform("srgb", embedded=True, intent="relative"))
+
+
+def thumbnail(data: bytes, box: tuple[int, int]) -> Image.Image:
+    """Return a small sRGB picture of an encoded image, read a strip at a time."""
+    thumb = pyvips.Image.thumbnail_buffer(
+        data, box[0], height=box[1], size="down", export_profile="srgb"
+    )
+    return _to_pillow(thumb)
+
+
+def _to_pillow(image: pyvips.Image) -> Image.Image:
+    if image.bands > 3:
+        image = image.extract_band(0, n=3)
+    return Image.frombytes("RGB", (image.width, image.height), image.write_to_memory())
