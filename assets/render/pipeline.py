@@ -110,13 +110,10 @@ def render_format(
 
 
 def _render_screen(master: Master, fmt: ChannelFormat, plan: geometry.CropPlan) -> _Made:
-    # resize(box=...) crops and resamples in one pass; reducing_gap does a cheap integer
-    # reduce first so Lanczos runs on a smaller image. Screens are downscaled, so the
-    # colour conversion comes after, on the smaller side.
-    image = master.image.resize(
-        plan.resized, Image.Resampling.LANCZOS, box=plan.crop, reducing_gap=2.0
-    )
-    image = colour.to_srgb(image, master.icc)
+    from assets.render import vips  # libvips starts threads: load it only where it is used
+
+    # Screens are downscaled: resample first, convert colour after, on the smaller side.
+    image = colour.to_srgb(vips.resample(master, plan), master.icc)
     if plan.padded:
         canvas = Image.new(image.mode, plan.target, _pad(fmt.pad_colour, image.mode))
         canvas.paste(image, plan.offset)

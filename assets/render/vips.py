@@ -103,6 +103,31 @@ def convert(image: pyvips.Image, profile: Path) -> pyvips.Image:
     )
 
 
+def _crop(source: pyvips.Image, plan: geometry.CropPlan) -> pyvips.Image:
+    # The plan's box to whole master pixels: at most half a master pixel off.
+    left, top, right, bottom = (round(v) for v in plan.crop)
+    return source.crop(left, top, max(1, right - left), max(1, bottom - top))
+
+
+def _resize(image: pyvips.Image, size: tuple[int, int]) -> pyvips.Image:
+    # Downscaling, libvips shrinks by whole factors (a box filter) before Lanczos.
+    resized = image.resize(size[0] / image.width, vscale=size[1] / image.height, kernel="lanczos3")
+    if (resized.width, resized.height) != size:  # rounding inside libvips
+        resized = resized.gravity("centre", *size, extend="copy")
+    return resized
+
+
+def resample(master: Master, plan: geometry.CropPlan) -> Image.Image:
+    """Return the plan's crop of the master at its resized size, as a Pillow image.
+
+    For screens: the result is small, and libvips resamples a few times faster
+    than Pillow (and on every core), reading the master in place.
+    """
+    image = _resize(_crop(view(master.image), plan), plan.resized)
+    mode = "CMYK" if image.bands == 4 else "RGB"
+    return Image.frombytes(mode, (image.width, image.height), image.write_to_memory())
+
+
 @dataclass(frozen=True)
 class PrintFile:
     size: tuple[int, int]
@@ -126,25 +151,18 @@ def render_print(
     src_icc = colour.source_profile(master.image, master.icc)
     source = view(master.image).copy()
     source.set_type(pyvips.GValue.blob_type, "icc-profile-data", src_icc)
-    left, top, right, bottom = (round(v) for v in plan.crop)
-    crop = source.crop(left, top, max(1, right - left), max(1, bottom - top))
+    crop = _crop(source, plan)
 
     def to_cmyk(im: pyvips.Image) -> pyvips.Image:
         if master.image.mode == "CMYK" and src_icc == dst:
             return im
         return convert(im, dst_path)
 
-    def resize(im: pyvips.Image, size: tuple[int, int]) -> pyvips.Image:
-        resized = im.resize(size[0] / im.width, vscale=size[1] / im.height, kernel="lanczos3")
-        if (resized.width, resized.height) != size:  # rounding inside libvips
-            resized = resized.gravity("centre", *size, extend="copy")
-        return resized
-
     # Convert colour on whichever side has fewer pixels (print is often upscaled).
     if crop.width * crop.height < plan.resized[0] * plan.resized[1]:
-        image = resize(to_cmyk(crop), plan.resized)
+        image = _resize(to_cmyk(crop), plan.resized)
     else:
-        image = to_cmyk(resize(crop, plan.resized))
+        image = to_cmyk(_resize(crop, plan.resized))
     if plan.padded:
         x, y = plan.offset
         image = image.embed(x, y, *plan.target, extend="background", background=list(pad))
