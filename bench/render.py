@@ -148,10 +148,11 @@ def main() -> None:
                     f"{r['peak_mb']:>8.0f} {(r['peak_mb'] - r['base_mb']) / decoded_mb:>13.2f}x"
                 )
         print(
-            "\nproject = decode once (Pillow); screens: resize(box, reducing_gap) on a thread "
-            "pool, sRGB via ImageCms;\n          print: libvips reads the decoded master in "
-            "place and streams crop, Lanczos,\n          CMYK (LittleCMS) and JPEG to a file, "
-            "wrapped in a boxed PDF; every file spooled to disk;\n"
+            "\nproject = decode once (Pillow); libvips reads the decoded master in place;\n"
+            "          screens: libvips crop + shrink + Lanczos on a thread pool, sRGB via "
+            "ImageCms, Pillow encodes to the byte limit;\n"
+            "          print: libvips streams crop, Lanczos, CMYK (LittleCMS) and JPEG to a "
+            "file, wrapped in a boxed PDF; every file spooled to disk;\n"
             "pillow-naive = ImageOps.fit(LANCZOS) from the file per format, JPEG only;\n"
             "pyvips = decode once, thumbnail_image(crop=centre) per format, JPEG only."
         )

@@ -161,9 +161,9 @@ def render_set(
 ) -> list[Rendered]:
     """Render many formats from one decode, on every core.
 
-    Screens go through Pillow on a pool of threads (it releases the GIL while
-    resampling, converting and encoding), sharing the decoded master without
-    copying it. Print goes through one lane, a format at a time: libvips
+    Screens go through a pool of threads (libvips and Pillow release the GIL
+    while resampling, converting and encoding), sharing the decoded master
+    without copying it. Print goes through one lane, a format at a time: libvips
     already spreads each one over every core, and one at a time keeps its
     buffers (a few strips each) and the disk busy with one file.
     """
