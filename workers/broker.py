@@ -1,13 +1,17 @@
-"""The Redis transport, with one kombu failure on a lost connection turned into a warning.
+"""The Redis transport, with kombu's failures on a lost connection turned into warnings.
 
-When Redis goes away while a task is delivered but not yet acknowledged, kombu
-5.7 can close the transport before the channel; the channel's close then tries
-to put the unacknowledged message back, builds a client from the closed
-transport and raises AttributeError, which Celery reports as an unrecoverable
-error and the whole worker exits (seen in the Redis-restart test, about one run
-in seven). There is no broker to put the message back on at that point anyway;
-the database still has the post as claimed, and the scheduler's sweep re-sends
-it. So the message is let go with a warning and the worker reconnects.
+When Redis goes away while tasks are delivered but not yet acknowledged, kombu
+5.7 can close the transport before the channel. Afterwards every call that
+needs the old channel's Redis client (putting the unacknowledged messages back
+when the channel closes; acknowledging or rejecting a task that finishes after
+the reconnect) builds it from the closed transport and raises AttributeError,
+which Celery reports as an unrecoverable error: the whole worker exits. Both
+were seen in the Redis-restart process test on clean clones.
+
+There is no broker left to tell at that point: those messages died with the
+connection. The database still has each post as claimed, and the scheduler's
+sweep re-sends it (the task is idempotent). So each such call becomes a warning,
+and the worker carries on with its new connection.
 """
 
 from __future__ import annotations
@@ -21,8 +25,12 @@ log = logging.getLogger("campaign.worker")
 
 
 class QoS(redis.QoS):
+    def _connection_gone(self) -> bool:
+        connection = self.channel.connection
+        return connection is None or connection.client is None
+
     def restore_unacked(self, client: Any = None) -> None:
-        if client is None and self.channel.connection.client is None:
+        if client is None and self._connection_gone():
             log.warning(
                 "broker connection closed before %d unacknowledged message(s) could be put "
                 "back: the scheduler re-sends them from the database",
@@ -31,6 +39,27 @@ class QoS(redis.QoS):
             self._delivered.clear()
             return
         super().restore_unacked(client)
+
+    def ack(self, delivery_tag: Any) -> None:
+        if self._connection_gone():
+            self._let_go(delivery_tag, "acknowledge")
+            return
+        super().ack(delivery_tag)
+
+    def reject(self, delivery_tag: Any, requeue: bool = False) -> None:
+        if self._connection_gone():
+            self._let_go(delivery_tag, "reject")
+            return
+        super().reject(delivery_tag, requeue=requeue)
+
+    def _let_go(self, delivery_tag: Any, what: str) -> None:
+        log.warning(
+            "cannot %s message %s: its broker connection is gone (the database decides "
+            "whether it is re-sent)",
+            what,
+            delivery_tag,
+        )
+        self._delivered.pop(delivery_tag, None)
 
 
 class Channel(redis.Channel):
