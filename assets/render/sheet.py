@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw, ImageFont
 
 from assets.render.pipeline import THUMB_BOX, Rendered
+from assets.sniff import sniff
 
 _STATUS_COLOUR = {"ok": "#1b7f3b", "warn": "#b7791f", "fail": "#c53030"}
 _CELL_W, _CELL_H = THUMB_BOX[0] + 40, THUMB_BOX[1] + 110
@@ -43,12 +44,12 @@ def thumbnail_of(data: bytes) -> Image.Image:
     """Return a small sRGB picture of a stored rendition (JPEG, PNG, WebP, TIFF or PDF)."""
     from assets.render import colour
 
-    if data[:5] == b"%PDF-":
+    if sniff(data[:64]) == "PDF":
         jpeg, picture = _pdf_first_page(data)
         if picture is not None:
             return picture
         data = jpeg
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
+    if sniff(data[:64]) == "TIFF":
         # A print TIFF is hundreds of MB decoded and Pillow cannot decode it smaller:
         # libvips shrinks it strip by strip instead.
         from assets.render import vips
