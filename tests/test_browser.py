@@ -68,6 +68,20 @@ def _sign_in(page, base: str, role: str) -> None:  # type: ignore[no-untyped-def
     page.wait_for_url(f"{base}/")
 
 
+def _render_every_format(seeded, version: int) -> None:  # type: ignore[no-untyped-def]
+    """The worker's part, done here: make every rendition of the version."""
+    for fmt in seeded.app.formats:
+        ensure_rendition(
+            seeded.app.db,
+            seeded.app.storage,
+            seeded.app.formats,
+            version_id=version,
+            format_id=fmt.id,
+            max_pixels=150_000_000,
+            now=seeded.app.clock.now(),
+        )
+
+
 def test_comms_uploads_sets_the_focal_point_and_sees_every_rendition(
     site, browser, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -82,32 +96,13 @@ def test_comms_uploads_sets_the_focal_point_and_sees_every_rendition(
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#picker img")
     version = int(page.url.rstrip("/").rsplit("/", 1)[1])
-    # The worker's part, done here: make every rendition of the new version.
-    for fmt in seeded.app.formats:
-        ensure_rendition(
-            seeded.app.db,
-            seeded.app.storage,
-            seeded.app.formats,
-            version_id=version,
-            format_id=fmt.id,
-            max_pixels=150_000_000,
-            now=seeded.app.clock.now(),
-        )
+    _render_every_format(seeded, version)
     page.reload()
     box = page.locator("#master").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
     page.wait_for_load_state("load")
     page.wait_for_selector("figcaption:has-text('Focal point 0.30, 0.40')")
-    for fmt in seeded.app.formats:  # the new focal point means new renditions
-        ensure_rendition(
-            seeded.app.db,
-            seeded.app.storage,
-            seeded.app.formats,
-            version_id=version,
-            format_id=fmt.id,
-            max_pixels=150_000_000,
-            now=seeded.app.clock.now(),
-        )
+    _render_every_format(seeded, version)  # the new focal point means new renditions
     page.reload()
     shown = page.locator(".rendition").count()
     assert shown == len(seeded.app.formats)
